@@ -1,0 +1,90 @@
+"""Frozen configs: one per model family, saved inside every checkpoint to rebuild the model."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+
+IMAGE_SHAPE = (1, 28, 28)  # MNIST and Fashion-MNIST: one grey channel, 28x28 pixels
+NUM_PIXELS = IMAGE_SHAPE[0] * IMAGE_SHAPE[1] * IMAGE_SHAPE[2]
+NUM_CLASSES = 10
+DATASETS = ("mnist", "fashion-mnist")
+KINDS = ("vae", "ae", "classifier")
+
+
+@dataclass(frozen=True)
+class AutoencoderConfig:
+    """Shared by the VAE and the plain autoencoder, so they differ only in the bottleneck."""
+
+    kind: str = "vae"  # "vae" (stochastic bottleneck + KL) or "ae" (deterministic bottleneck)
+    latent_dim: int = 2  # size of z; 2 is the one that can be drawn as a map
+    hidden: tuple[int, ...] = (1024, 512, 256)  # encoder widths; the decoder mirrors them
+
+    def __post_init__(self):
+        if self.kind not in ("vae", "ae"):
+            raise ValueError(f"autoencoder kind must be 'vae' or 'ae', got {self.kind!r}")
+        if self.latent_dim < 1 or not self.hidden or min(self.hidden) < 1:
+            raise ValueError(f"bad sizes: latent_dim={self.latent_dim}, hidden={self.hidden}")
+        object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
+
+
+@dataclass(frozen=True)
+class ClassifierConfig:
+    """The judge: a small CNN that says which class (if any) an image looks like."""
+
+    kind: str = "classifier"
+    channels: tuple[int, ...] = (32, 64)  # conv widths; each conv is followed by a 2x2 max-pool
+    fc: int = 128  # width of the hidden fully connected layer
+    dropout: float = 0.25  # before the last layer, training only
+
+    def __post_init__(self):
+        if self.kind != "classifier":
+            raise ValueError(f"classifier kind must be 'classifier', got {self.kind!r}")
+        object.__setattr__(self, "channels", tuple(int(c) for c in self.channels))
+
+    @property
+    def latent_dim(self) -> int:
+        return 0
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How a model is trained; stored in the checkpoint so a run can be repeated."""
+
+    epochs: int = 60  # passes over the 60,000 training images
+    batch_size: int = 128
+    lr: float = 1e-3  # Adam's peak learning rate
+    lr_min: float = 1e-5  # cosine schedule ends here
+    beta: float = 1.0  # weight of the KL term (beta-VAE); ignored by the AE and classifier
+    loss: str = "elbo"  # "elbo" (recon + beta*KL), "recon" (KL weight 0), "kl" (recon weight 0)
+    seed: int = 0
+    threads: int = 0  # torch threads; 0 keeps torch's default
+    extra: dict = field(default_factory=dict)  # free-form notes, kept in the checkpoint
+
+    def __post_init__(self):
+        if self.loss not in ("elbo", "recon", "kl"):
+            raise ValueError(f"loss must be 'elbo', 'recon' or 'kl', got {self.loss!r}")
+
+
+ModelConfig = AutoencoderConfig | ClassifierConfig
+
+
+def config_to_json(cfg) -> str:
+    return json.dumps(dataclasses.asdict(cfg), sort_keys=True)
+
+
+def config_from_dict(d: dict) -> ModelConfig:
+    """Rebuild a model config; unknown kinds and fields raise ValueError."""
+    kind = d.get("kind")
+    cls = {"vae": AutoencoderConfig, "ae": AutoencoderConfig, "classifier": ClassifierConfig}.get(kind)
+    if cls is None:
+        raise ValueError(f"unknown model kind {kind!r}; supported: {', '.join(KINDS)}")
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = set(d) - names
+    if unknown:
+        raise ValueError(f"unknown config fields for {kind}: {sorted(unknown)}")
+    try:
+        return cls(**d)
+    except TypeError as e:
+        raise ValueError(f"bad config for {kind}: {e}") from e

@@ -1,0 +1,216 @@
+"""Latent-space maths: the map's plane, bounds, grids, interpolation, decoding, gap scores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+
+@dataclass(frozen=True)
+class Plane:
+    """A 2-D window into latent space: z = origin + u * basis[0] + v * basis[1].
+
+    For a 2-D model it is the identity; for more dimensions the first two principal
+    components of the test encodings, through their mean.
+    """
+
+    origin: np.ndarray  # (D,)
+    basis: np.ndarray  # (2, D), orthonormal rows
+
+    def to_latent(self, uv) -> np.ndarray:
+        uv = np.atleast_2d(np.asarray(uv, dtype=np.float32))
+        return (self.origin + uv @ self.basis).astype(np.float32)
+
+    def to_plane(self, z) -> np.ndarray:
+        z = np.atleast_2d(np.asarray(z, dtype=np.float32))
+        return ((z - self.origin) @ self.basis.T).astype(np.float32)
+
+
+def plane_for(mu: np.ndarray) -> Plane:
+    """Identity for 2-D codes, otherwise the PCA plane of the codes."""
+    d = mu.shape[1]
+    if d == 2:
+        return Plane(np.zeros(2, np.float32), np.eye(2, dtype=np.float32))
+    mean = mu.mean(0)
+    _, _, vt = np.linalg.svd(mu - mean, full_matrices=False)
+    basis = vt[:2]
+    basis *= np.sign(basis[np.arange(2), np.abs(basis).argmax(1)])[:, None]  # fixed signs
+    return Plane(mean.astype(np.float32), basis.astype(np.float32))
+
+
+def bounds_of(points: np.ndarray, quantile: float = 0.005, margin: float = 0.05):
+    """(xmin, xmax, ymin, ymax) holding the points but their most extreme `quantile` per side."""
+    lo = np.quantile(points, quantile, axis=0)
+    hi = np.quantile(points, 1 - quantile, axis=0)
+    pad = (hi - lo) * margin
+    lo, hi = lo - pad, hi + pad
+    return float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])
+
+
+def grid_uv(bounds, n: int) -> np.ndarray:
+    """n*n points evenly over the bounds, row by row from the top (largest v) down."""
+    x0, x1, y0, y1 = bounds
+    us = np.linspace(x0, x1, n, dtype=np.float32)
+    vs = np.linspace(y1, y0, n, dtype=np.float32)
+    uu, vv = np.meshgrid(us, vs)
+    return np.stack([uu.ravel(), vv.ravel()], 1)
+
+
+def gaussian_grid_uv(n: int, lo: float = 0.05, hi: float = 0.95) -> np.ndarray:
+    """Kingma & Welling (2014) Fig. 4: equal-probability steps through the inverse Gaussian CDF."""
+    q = torch.linspace(lo, hi, n, dtype=torch.float64)
+    s = torch.distributions.Normal(0.0, 1.0).icdf(q).numpy().astype(np.float32)
+    uu, vv = np.meshgrid(s, s[::-1])
+    return np.stack([uu.ravel(), vv.ravel()], 1)
+
+
+def to_relative(uv, bounds) -> np.ndarray:
+    """Plane coordinates as fractions of the bounds (0..1 on each axis)."""
+    x0, x1, y0, y1 = bounds
+    uv = np.asarray(uv, dtype=np.float32)
+    return np.stack([(uv[..., 0] - x0) / (x1 - x0), (uv[..., 1] - y0) / (y1 - y0)], -1)
+
+
+def from_relative(rel, bounds) -> np.ndarray:
+    x0, x1, y0, y1 = bounds
+    rel = np.asarray(rel, dtype=np.float32)
+    return np.stack([x0 + rel[..., 0] * (x1 - x0), y0 + rel[..., 1] * (y1 - y0)], -1)
+
+
+def lerp(z0, z1, steps: int) -> np.ndarray:
+    t = np.linspace(0, 1, steps, dtype=np.float32)[:, None]
+    return (1 - t) * np.asarray(z0, np.float32) + t * np.asarray(z1, np.float32)
+
+
+def slerp(z0, z1, steps: int) -> np.ndarray:
+    """Spherical interpolation (Shoemake 1985); falls back to lerp for (anti)parallel ends."""
+    z0, z1 = np.asarray(z0, np.float64), np.asarray(z1, np.float64)
+    n0, n1 = np.linalg.norm(z0), np.linalg.norm(z1)
+    if n0 < 1e-8 or n1 < 1e-8:
+        return lerp(z0, z1, steps)
+    omega = np.arccos(np.clip(np.dot(z0 / n0, z1 / n1), -1.0, 1.0))
+    if np.sin(omega) < 1e-6:
+        return lerp(z0, z1, steps)
+    t = np.linspace(0, 1, steps)[:, None]
+    out = (np.sin((1 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega)
+    return out.astype(np.float32)
+
+
+@torch.inference_mode()
+def decode(model, z, batch_size: int = 1024) -> np.ndarray:
+    """Pixel probabilities (N, 28, 28) as float32 numpy, decoded in large batches."""
+    z = torch.as_tensor(np.atleast_2d(np.asarray(z, np.float32)))
+    out = [model.decode(z[i : i + batch_size]) for i in range(0, len(z), batch_size)]
+    return torch.cat(out)[:, 0].numpy()
+
+
+@torch.inference_mode()
+def encode(model, x) -> tuple[np.ndarray, np.ndarray | None]:
+    """(mu, logvar) for a VAE, (z, None) for an AE; x is (N, 1, 28, 28) or (N, 28, 28) in [0, 1]."""
+    x = torch.as_tensor(np.asarray(x, np.float32)).reshape(-1, 1, 28, 28)
+    out = model.encode(x)
+    if model.kind == "vae":
+        return out[0].numpy(), out[1].numpy()
+    return out.numpy(), None
+
+
+@torch.inference_mode()
+def judge_confidence(judge, images: np.ndarray, batch_size: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+    """The judge's top class and its softmax probability for each (N, 28, 28) image."""
+    x = torch.as_tensor(np.asarray(images, np.float32)).reshape(-1, 1, 28, 28)
+    probs = torch.cat([torch.softmax(judge(x[i : i + batch_size]), 1)
+                       for i in range(0, len(x), batch_size)])
+    conf, cls = probs.max(1)
+    return cls.numpy(), conf.numpy()
+
+
+def gap_map(model, judge, plane: Plane, bounds, n: int = 40, threshold: float = 0.9) -> dict:
+    """Decode an n*n grid over the region and ask the judge how sure it is of each image.
+
+    Returns the confidence grid (n, n; row 0 at the top), the judged classes, and the share of
+    the region whose decoding the judge calls a digit with probability >= threshold.
+    """
+    uv = grid_uv(bounds, n)
+    cls, conf = judge_confidence(judge, decode(model, plane.to_latent(uv)))
+    return {
+        "confidence": conf.reshape(n, n),
+        "classes": cls.reshape(n, n),
+        "uv": uv,
+        "confident_fraction": float((conf >= threshold).mean()),
+        "threshold": threshold,
+        "n": n,
+    }
+
+
+def nearest(points: np.ndarray, uv, max_distance: float | None = None) -> int | None:
+    """Index of the point nearest to uv (None if farther than max_distance)."""
+    d = np.linalg.norm(points[:, :2] - np.asarray(uv, np.float32)[None, :2], axis=1)
+    i = int(d.argmin())
+    if max_distance is not None and d[i] > max_distance:
+        return None
+    return i
+
+
+def slider_range(mu: np.ndarray, prior: float = 3.0, quantile: float = 0.001):
+    """Per-dimension (lo, hi): the prior's +-3 sigma, widened to hold the codes' spread."""
+    lo = np.minimum(-prior, np.quantile(mu, quantile, axis=0))
+    hi = np.maximum(prior, np.quantile(mu, 1 - quantile, axis=0))
+    return np.floor(lo * 10) / 10, np.ceil(hi * 10) / 10
+
+
+def sample_prior(latent_dim: int, seed: int, codes: np.ndarray | None = None) -> np.ndarray:
+    """One seeded z ~ N(0, I), or, given codes, from the Gaussian fitted to them (for an AE)."""
+    rng = np.random.default_rng(seed)
+    if codes is None:
+        return rng.standard_normal(latent_dim).astype(np.float32)
+    mean, cov = codes.mean(0), np.cov(codes, rowvar=False)
+    return rng.multivariate_normal(mean, np.atleast_2d(cov)).astype(np.float32)
+
+
+def traversal(z, lo, hi, steps: int) -> np.ndarray:
+    """Rows of latent vectors: row i sweeps coordinate i from lo[i] to hi[i], the rest held at z."""
+    z = np.asarray(z, np.float32)
+    out = np.repeat(z[None, None, :], len(z), 0).repeat(steps, 1)
+    for i in range(len(z)):
+        out[i, :, i] = np.linspace(lo[i], hi[i], steps)
+    return out.reshape(-1, len(z))
+
+
+def interpolate(z0, z1, steps: int, method: str = "linear") -> np.ndarray:
+    """The latent path from z0 to z1 in `steps` points, "linear" or "spherical"."""
+    if method not in ("linear", "spherical"):
+        raise ValueError(f"method must be 'linear' or 'spherical', got {method!r}")
+    return lerp(z0, z1, steps) if method == "linear" else slerp(z0, z1, steps)
+
+
+def random_pair(labels: np.ndarray, seed: int) -> tuple[int, int]:
+    """Two seeded test indices of different classes."""
+    rng = np.random.default_rng(seed)
+    a = int(rng.integers(len(labels)))
+    b = int(rng.choice(np.flatnonzero(labels != labels[a])))
+    return a, b
+
+
+def point_from_selection(selection: dict | None) -> dict | None:
+    """A Plotly selection (as st.plotly_chart reports it) -> {"uv": plane point, "index": i}.
+
+    A click on the invisible grid gives the grid point (index None); a click on a test point
+    gives its coordinates and its test-set index (the trace's customdata).
+    """
+    points = (selection or {}).get("points") or []
+    if not points:
+        return None
+    p = points[0]
+    try:
+        uv = np.array([float(p["x"]), float(p["y"])], np.float32)
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not np.all(np.isfinite(uv)):
+        return None
+    cd = p.get("customdata")
+    if isinstance(cd, list):
+        cd = cd[0] if cd else None
+    index = int(cd) if isinstance(cd, int | float) and float(cd).is_integer() else None
+    return {"uv": uv, "index": index}

@@ -1,0 +1,88 @@
+"""The shipped checkpoints' recipes: train, evaluate and index them with one command each.
+
+    python -m vae_core.recipes train --out runs            # every recipe, one after another
+    python -m vae_core.recipes train mnist_vae_2d --out runs
+    python -m vae_core.recipes evaluate --dir checkpoints  # writes checkpoints/eval/<name>.json
+    python -m vae_core.recipes index --dir checkpoints     # writes checkpoints/INDEX.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+
+# name -> arguments of `python -m vae_core.train` (plus --out <dir>/<name>.safetensors)
+RECIPES: dict[str, list[str]] = {
+    "mnist_vae_2d": ["--kind", "vae", "--latent-dim", "2", "--epochs", "60"],
+    "mnist_ae_2d": ["--kind", "ae", "--latent-dim", "2", "--epochs", "30"],
+    "mnist_vae_20d": ["--kind", "vae", "--latent-dim", "20", "--epochs", "30"],
+    "mnist_vae_2d_recon_only": ["--kind", "vae", "--loss", "recon", "--epochs", "20"],
+    "mnist_vae_2d_kl_only": ["--kind", "vae", "--loss", "kl", "--epochs", "2"],
+    "mnist_vae_2d_beta0.5": ["--kind", "vae", "--beta", "0.5", "--epochs", "20"],
+    "mnist_vae_2d_beta4": ["--kind", "vae", "--beta", "4", "--epochs", "20"],
+    "fashion_vae_2d": ["--dataset", "fashion-mnist", "--kind", "vae", "--epochs", "20"],
+    "fashion_ae_2d": ["--dataset", "fashion-mnist", "--kind", "ae", "--epochs", "20"],
+    "mnist_judge": ["--kind", "classifier", "--epochs", "6"],
+    "fashion_judge": ["--dataset", "fashion-mnist", "--kind", "classifier", "--epochs", "10"],
+}
+
+
+def train_args(name: str, out_dir) -> list[str]:
+    return [*RECIPES[name], "--out", str(Path(out_dir) / f"{name}.safetensors")]
+
+
+def command(name: str, out_dir="checkpoints") -> str:
+    return "python -m vae_core.train " + shlex.join(train_args(name, out_dir))
+
+
+def _names(args) -> list[str]:
+    unknown = [n for n in args.names if n not in RECIPES]
+    if unknown:
+        raise SystemExit(f"unknown recipes {unknown}; known: {', '.join(RECIPES)}")
+    return args.names or list(RECIPES)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m vae_core.recipes", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("action", choices=("train", "evaluate", "index", "list"))
+    p.add_argument("names", nargs="*", help="recipes (default: all)")
+    p.add_argument("--out", default="runs", help="train: folder for the new checkpoints")
+    p.add_argument("--dir", default="checkpoints", help="evaluate/index: checkpoint folder")
+    p.add_argument("--data-root", default=None)
+    p.add_argument("--threads", type=int, default=0, help="train: torch threads (0: default)")
+    args = p.parse_args(argv)
+    extra = ["--data-root", args.data_root] if args.data_root else []
+    if args.action == "train" and args.threads:
+        extra += ["--threads", str(args.threads)]
+    if args.action == "list":
+        for name in _names(args):
+            print(command(name, args.out))
+        return 0
+    if args.action == "train":
+        from .train import main as train_main
+
+        for name in _names(args):
+            print(f"== {command(name, args.out)}", flush=True)
+            if train_main([*train_args(name, args.out), *extra]) != 0:
+                return 1
+        return 0
+    if args.action == "evaluate":
+        from .evaluate import main as evaluate_main
+
+        for name in _names(args):
+            ckpt = Path(args.dir) / f"{name}.safetensors"
+            out = Path(args.dir) / "eval" / f"{name}.json"
+            if evaluate_main([str(ckpt), "--json", str(out), *extra]) != 0:
+                return 1
+        return 0
+    from .index import write_index
+
+    write_index(Path(args.dir), {n: command(n) for n in RECIPES})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
