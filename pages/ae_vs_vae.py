@@ -1,0 +1,90 @@
+"""Autoencoder vs VAE: the same decoder, with and without the KL term; where are the gaps?"""
+
+import numpy as np
+import streamlit as st
+
+from pages import common
+from vae_core import latent
+from vae_core.images import mosaic
+
+dataset, _ = common.selected()
+pair = {"vae": common.find(dataset, "vae_2d"), "ae": common.find(dataset, "ae_2d")}
+judge_meta = common.judge_of(dataset)
+if None in pair.values():
+    st.error("This page needs a 2-D VAE and a 2-D autoencoder of this data set in checkpoints/.")
+    st.stop()
+
+st.header("Autoencoder vs VAE: the gaps")
+st.markdown(
+    "Both models have the same encoder and decoder; only the VAE samples z and pays the KL term. "
+    "**Click either map**: the same relative spot is decoded through both. The grey shading is "
+    "the judge classifier's confidence that the decoded image is a digit: white holes are gaps."
+)
+
+THRESHOLD = 0.9
+
+
+@st.cache_data(show_spinner="Asking the judge about every grid point…", max_entries=16)
+def gap(path: str, judge_path: str, n: int) -> dict:
+    at = common.atlas(path)
+    return latent.gap_map(common.model(path), common.model(judge_path), at.plane, at.bounds,
+                          n=n, threshold=THRESHOLD)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def manifold(path: str, n: int) -> np.ndarray:
+    at = common.atlas(path)
+    return mosaic(latent.decode(common.model(path), at.plane.to_latent(
+        latent.grid_uv(at.bounds, n))), n)
+
+
+c1, c2 = st.columns(2)
+show_gap = c1.toggle("Show the gap map", value=judge_meta is not None, key="gap_show",
+                     disabled=judge_meta is None)
+n_gap = c2.slider("Gap-map resolution", 20, 60, 40, step=10, key="gap_n")
+state = st.session_state.setdefault("gap_click", None)
+cols = st.columns(2)
+for col, kind in zip(cols, ("vae", "ae")):
+    meta = pair[kind]
+    at = common.atlas(meta["path"])
+    with col:
+        heat, headline = None, ""
+        if show_gap and judge_meta:
+            g = gap(meta["path"], judge_meta["path"], n_gap)
+            heat = {"z": g["confidence"], "title": "judge"}
+            headline = (f"**{100 * g['confident_fraction']:.0f}%** of the region decodes to a "
+                        f"confident {'digit' if dataset == 'mnist' else 'item'} (≥ {THRESHOLD:.0%})")
+        st.subheader(common.model_label(meta))
+        st.markdown(headline or "&nbsp;")
+        marks = [] if state is None else [
+            {"uv": latent.from_relative(state, at.bounds), "text": ""}]
+        event = st.plotly_chart(common.latent_map(at, dataset, marks=marks, heat=heat,
+                                                  height=460),
+                                key=f"gap_map_{kind}", on_select="rerun", selection_mode="points",
+                                width="stretch", config={"displayModeBar": False})
+        click = common.clicked_point(event)
+        if click is not None:
+            rel = latent.to_relative(click["uv"], at.bounds)
+            if state is None or not np.allclose(rel, state, atol=1e-4):
+                st.session_state["gap_click"] = rel
+                st.rerun()
+
+if state is not None:
+    st.subheader("The same spot, decoded by both")
+    dcols = st.columns(4)
+    for col, kind in zip(dcols, ("vae", "ae")):
+        meta = pair[kind]
+        at = common.atlas(meta["path"])
+        uv = latent.from_relative(state, at.bounds)
+        with col:
+            common.show_digit(latent.decode(common.model(meta["path"]), at.plane.to_latent(uv))[0],
+                              common.model_label(meta), f"spot_{kind}", scale=6)
+
+st.subheader("Decoded manifold")
+n = st.slider("Grid size n × n", 5, 30, 15, key="manifold_n")
+mcols = st.columns(2)
+for col, kind in zip(mcols, ("vae", "ae")):
+    with col:
+        common.show_digit(manifold(pair[kind]["path"], n),
+                          f"{common.model_label(pair[kind])}: decodes over the map's region",
+                          f"manifold_{kind}", scale=2)

@@ -1,0 +1,52 @@
+"""Latent map: the test set encoded; click anywhere and see what the decoder makes of that spot."""
+
+import numpy as np
+import streamlit as st
+
+from pages import common
+from vae_core import latent
+
+dataset, meta = common.selected()
+at = common.atlas(meta["path"])
+m = common.model(meta["path"])
+names = common.class_names(dataset)
+
+st.header("Latent map")
+st.markdown(
+    f"Each dot is one of the 10,000 test images, placed where the {common.model_label(meta)} "
+    f"encodes it{' (its μ)' if meta['kind'] == 'vae' else ''}"
+    f"{'; the axes are the first two principal components of the codes' if meta['latent_dim'] > 2 else ''}. "
+    "**Click anywhere, on a dot or in empty space**, to decode that spot: try the gaps "
+    "between clusters and the far edges."
+)
+
+state = st.session_state.setdefault("map_click", {"uv": None, "index": None})
+left, right = st.columns([2, 1], vertical_alignment="top")
+with left:
+    marks = [] if state["uv"] is None else [{"uv": state["uv"], "text": "decoded here"}]
+    event = st.plotly_chart(common.latent_map(at, dataset, marks=marks), key="map_chart",
+                            on_select="rerun", selection_mode="points", width="stretch",
+                            config={"displayModeBar": False})
+    click = common.clicked_point(event)
+    if click is not None and (state["uv"] is None or not np.allclose(click["uv"], state["uv"])):
+        st.session_state["map_click"] = click
+        st.rerun()
+
+with right:
+    if state["uv"] is None:
+        st.info("Click the map to decode a point.", icon=":material/touch_app:")
+    else:
+        z = at.plane.to_latent(state["uv"])[0]
+        common.show_digit(latent.decode(m, z)[0],
+                          f"decoded at ({state['uv'][0]:.2f}, {state['uv'][1]:.2f})", "decoded")
+        if state["index"] is not None:
+            i = state["index"]
+            images = common.test_images(dataset)
+            label = names[at.labels[i]]
+            if images is None:
+                st.caption(f"Nearest dot: test #{i}, a {label}.")
+                common.no_data_notice(dataset)
+            else:
+                st.image(common.digit_image(images[i] / 255.0, 4),
+                         caption=f"the test image you clicked: #{i}, a {label}",
+                         output_format="PNG")

@@ -1,0 +1,127 @@
+"""Every page under AppTest: renders without exceptions, and its main controls do their job.
+
+AppTest's first run goes through app.py; later runs execute the page file alone (Streamlit's
+legacy pages/ mode, see pages.common.selected), so each test switches to its page first and
+then drives the widgets, which keeps their ids stable from run to run.
+"""
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from vae_core import latent
+
+APP = "../app.py"
+PAGES = ["pages/latent_map.py", "pages/sliders.py", "pages/interpolate.py", "pages/ae_vs_vae.py"]
+
+
+def open_page(page: str, dataset: str = "mnist", **state) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in state.items():
+        at.session_state[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.switch_page(page).run()
+    if dataset != "mnist":
+        at.sidebar.radio(key="dataset").set_value(dataset).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def images(at) -> list:
+    return at.get("image")
+
+
+@pytest.mark.parametrize("dataset", ["mnist", "fashion-mnist"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders(page, dataset):
+    at = open_page(page, dataset)
+    assert at.session_state["dataset"] == dataset
+    assert at.header[0].value and at.markdown[0].value  # every page says what it shows
+    assert not at.error
+
+
+def test_sidebar_offers_the_models_of_the_dataset():
+    at = open_page(PAGES[0])
+    options = at.sidebar.selectbox(key="model").options
+    assert "VAE, 2-D" in options and "autoencoder, 2-D" in options
+    at.sidebar.radio(key="dataset").set_value("fashion-mnist").run()
+    assert at.session_state["model"].startswith("fashion_")
+
+
+def test_latent_map_click_decodes_that_spot():
+    at = open_page(PAGES[0])
+    assert not images(at)
+    at.session_state["map_click"] = {"uv": np.array([0.5, -0.5], np.float32), "index": None}
+    at.run()
+    assert not at.exception
+    assert len(images(at)) == 1
+    assert any("decoded at (0.50, -0.50)" in str(c.proto) for c in images(at))
+
+
+def test_latent_map_on_a_higher_dimensional_model_uses_its_pca_plane():
+    at = open_page(PAGES[0])
+    at.sidebar.selectbox(key="model").set_value("mnist_vae_20d").run()
+    at.session_state["map_click"] = {"uv": np.array([0.0, 0.0], np.float32), "index": 3}
+    at.run()
+    assert not at.exception and "principal components" in at.markdown[0].value
+
+
+def test_sliders_sample_from_the_prior_with_the_seed():
+    at = open_page(PAGES[1])
+    at.number_input(key="slider_seed").set_value(7).run()
+    at.button[0].click().run()  # "Sample from the prior"
+    z = [at.session_state[f"z_mnist_vae_2d_{i}"] for i in range(2)]
+    assert np.allclose(z, np.round(latent.sample_prior(2, 7), 2), atol=1e-6)
+    at.slider(key="z_mnist_vae_2d_0").set_value(2.5).run()
+    assert at.session_state["z_mnist_vae_2d_0"] == 2.5 and not at.exception
+
+
+def test_sliders_start_from_a_test_digit_and_traverse_20d():
+    at = open_page(PAGES[1])
+    at.selectbox(key="slider_class").set_value(3).run()
+    at.button[1].click().run()
+    assert not at.exception
+    assert any(at.session_state[f"z_mnist_vae_2d_{i}"] != 0 for i in range(2))
+    at.sidebar.selectbox(key="model").set_value("mnist_vae_20d").run()
+    assert not at.exception and len(at.slider) == 20 + 1  # 20 z sliders + columns
+    assert any(s.value == "Latent traversal" for s in at.subheader)
+
+
+def test_interpolate_random_pair_and_steps():
+    at = open_page(PAGES[2])
+    at.number_input(key="interp_seed").set_value(4).run()
+    at.button[0].click().run()
+    labels = _labels("mnist_vae_2d")
+    a, b = latent.random_pair(labels, 4)
+    assert (at.session_state["a_class"], at.session_state["b_class"]) == (labels[a], labels[b])
+    at.slider(key="interp_steps").set_value(15).run()
+    assert not at.exception
+    assert len(images(at)) == 3  # VAE linear, VAE spherical, AE linear strips
+    assert any(d.proto.label == "Animated GIF of the morph" for d in at.get("download_button"))
+
+
+def test_interpolate_map_click_moves_an_endpoint():
+    at = open_page(PAGES[2])
+    idx = int(np.flatnonzero(_labels("mnist_vae_2d") == 5)[3])
+    at.session_state["interp_pending"] = ("a", idx)
+    at.run()
+    assert at.session_state["a_class"] == 5 and at.session_state["a_example"] == 3
+
+
+def test_ae_vs_vae_click_decodes_through_both_and_reports_gaps():
+    at = open_page(PAGES[3])
+    headlines = [m.value for m in at.markdown if "of the region decodes" in m.value]
+    assert len(headlines) == 2
+    at.session_state["gap_click"] = np.array([0.5, 0.5], np.float32)
+    at.run()
+    assert any(s.value == "The same spot, decoded by both" for s in at.subheader)
+    at.slider(key="manifold_n").set_value(8).run()
+    assert not at.exception and len(images(at)) == 4  # 2 spots + 2 manifolds
+
+
+def _labels(name):
+    from pages.common import CHECKPOINTS
+    from vae_core.atlas import load_atlas
+
+    return load_atlas(CHECKPOINTS / f"{name}.safetensors")["labels"]
