@@ -4,7 +4,7 @@ import streamlit as st
 
 from pages import common
 
-st.set_page_config(page_title="Latent Lab: explore a VAE's latent space", page_icon="🧭",
+st.set_page_config(page_title="Latent Lab: explore a VAE's latent space", page_icon=":material/blur_on:",
                    layout="wide")
 
 PAGES = [

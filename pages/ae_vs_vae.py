@@ -1,5 +1,7 @@
 """Autoencoder vs VAE: the same decoder, with and without the KL term; where are the gaps?"""
 
+from functools import partial
+
 import numpy as np
 import streamlit as st
 
@@ -42,6 +44,14 @@ c1, c2 = st.columns(2)
 show_gap = c1.toggle("Show the gap map", value=judge_meta is not None, key="gap_show",
                      disabled=judge_meta is None)
 n_gap = c2.slider("Gap-map resolution", 20, 60, 40, step=10, key="gap_n")
+
+
+def on_click(kind: str, bounds):
+    click = common.clicked_point(st.session_state[f"gap_map_{kind}"])
+    if click is not None:
+        st.session_state["gap_click"] = latent.to_relative(click["uv"], bounds)
+
+
 state = st.session_state.setdefault("gap_click", None)
 cols = st.columns(2)
 for col, kind in zip(cols, ("vae", "ae")):
@@ -58,16 +68,9 @@ for col, kind in zip(cols, ("vae", "ae")):
         st.markdown(headline or "&nbsp;")
         marks = [] if state is None else [
             {"uv": latent.from_relative(state, at.bounds), "text": ""}]
-        event = st.plotly_chart(common.latent_map(at, dataset, marks=marks, heat=heat,
-                                                  height=460),
-                                key=f"gap_map_{kind}", on_select="rerun", selection_mode="points",
-                                width="stretch", config={"displayModeBar": False})
-        click = common.clicked_point(event)
-        if click is not None:
-            rel = latent.to_relative(click["uv"], at.bounds)
-            if state is None or not np.allclose(rel, state, atol=1e-4):
-                st.session_state["gap_click"] = rel
-                st.rerun()
+        st.plotly_chart(common.latent_map(at, dataset, marks=marks, heat=heat, height=460),
+                        key=f"gap_map_{kind}", on_select=partial(on_click, kind, at.bounds),
+                        selection_mode="points", width="stretch", config=common.PLOT_CONFIG)
 
 if state is not None:
     st.subheader("The same spot, decoded by both")

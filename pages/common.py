@@ -22,6 +22,9 @@ DATASET_LABELS = {"mnist": "MNIST digits", "fashion-mnist": "Fashion-MNIST cloth
 COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
           "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 CLICK_GRID = 61  # invisible points per side that turn a click anywhere into a selection
+# Plotly's toolbar with its one button a lecturer needs: the chart as a 2x PNG for slides
+PLOT_CONFIG = {"displaylogo": False, "modeBarButtons": [["toImage"]],
+               "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "latent_map"}}
 
 
 @st.cache_resource(show_spinner=False)

@@ -34,7 +34,16 @@ def randomize():
     set_endpoint("b", b)
 
 
-pending = st.session_state.pop("interp_pending", None)  # a map click from the last run
+def on_click():
+    """A click on a test point moves endpoint A, then B, then A again."""
+    click = common.clicked_point(st.session_state["interp_map"])
+    if click is not None and click["index"] is not None:
+        which = st.session_state.get("interp_next", "A")
+        st.session_state["interp_pending"] = (which.lower(), click["index"])
+        st.session_state["interp_next"] = "B" if which == "A" else "A"
+
+
+pending = st.session_state.pop("interp_pending", None)  # set by a map click
 if pending is not None:
     set_endpoint(*pending)
 if "a_class" not in st.session_state:
@@ -68,16 +77,10 @@ maps = st.columns(2 if twin_meta else 1)
 with maps[0]:
     st.markdown(f"**{common.model_label(meta)}**. Click a dot to move endpoint "
                 f"{st.session_state.get('interp_next', 'A')}.")
-    event = st.plotly_chart(common.latent_map(at, dataset, marks=ends, paths=paths, height=440,
-                                              click_grid=False),
-                            key="interp_map", on_select="rerun", selection_mode="points",
-                            width="stretch", config={"displayModeBar": False})
-    click = common.clicked_point(event)
-    if click is not None and click["index"] is not None and click["index"] not in (ia, ib):
-        which = st.session_state.get("interp_next", "A")
-        st.session_state["interp_pending"] = (which.lower(), click["index"])
-        st.session_state["interp_next"] = "B" if which == "A" else "A"
-        st.rerun()
+    st.plotly_chart(common.latent_map(at, dataset, marks=ends, paths=paths, height=440,
+                                      click_grid=False),
+                    key="interp_map", on_select=on_click, selection_mode="points",
+                    width="stretch", config=common.PLOT_CONFIG)
 if twin_meta:
     tat, tm = common.atlas(twin_meta["path"]), common.model(twin_meta["path"])
     twin_lin = latent.interpolate(tat.mu[ia], tat.mu[ib], steps, "linear")
@@ -89,7 +92,7 @@ if twin_meta:
         st.plotly_chart(common.latent_map(tat, dataset, marks=tends, height=440,
                                           paths=[{"uv": tat.plane.to_plane(twin_lin)}],
                                           click_grid=False),
-                        key="interp_twin_map", width="stretch", config={"displayModeBar": False})
+                        key="interp_twin_map", width="stretch", config=common.PLOT_CONFIG)
 
 labels = {"linear": f"{common.model_label(meta)}, linear",
           "spherical": f"{common.model_label(meta)}, spherical",

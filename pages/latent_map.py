@@ -1,6 +1,5 @@
 """Latent map: the test set encoded; click anywhere and see what the decoder makes of that spot."""
 
-import numpy as np
 import streamlit as st
 
 from pages import common
@@ -20,17 +19,21 @@ st.markdown(
     "between clusters and the far edges."
 )
 
+
+
+def on_click():  # runs before the rerun, so the same run draws the mark and the digit
+    click = common.clicked_point(st.session_state["map_chart"])
+    if click is not None:
+        st.session_state["map_click"] = click
+
+
 state = st.session_state.setdefault("map_click", {"uv": None, "index": None})
 left, right = st.columns([2, 1], vertical_alignment="top")
 with left:
     marks = [] if state["uv"] is None else [{"uv": state["uv"], "text": "decoded here"}]
-    event = st.plotly_chart(common.latent_map(at, dataset, marks=marks), key="map_chart",
-                            on_select="rerun", selection_mode="points", width="stretch",
-                            config={"displayModeBar": False})
-    click = common.clicked_point(event)
-    if click is not None and (state["uv"] is None or not np.allclose(click["uv"], state["uv"])):
-        st.session_state["map_click"] = click
-        st.rerun()
+    st.plotly_chart(common.latent_map(at, dataset, marks=marks), key="map_chart",
+                    on_select=on_click, selection_mode="points", width="stretch",
+                    config=common.PLOT_CONFIG)
 
 with right:
     if state["uv"] is None:

@@ -62,7 +62,7 @@ with right:
     uv = at.plane.to_plane(z)[0]
     fig = common.latent_map(at, dataset, marks=[{"uv": uv, "text": "z"}], height=420,
                             click_grid=False)
-    st.plotly_chart(fig, key="slider_map", width="stretch", config={"displayModeBar": False})
+    st.plotly_chart(fig, key="slider_map", width="stretch", config=common.PLOT_CONFIG)
 
 if d > 2:
     st.subheader("Latent traversal")

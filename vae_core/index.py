@@ -25,7 +25,10 @@ def _fmt(v, digits=2):
     return "" if v is None else f"{v:.{digits}f}"
 
 
-def write_index(folder: Path, commands: dict[str, str]) -> Path:
+README_START, README_END = "<!-- figures:start -->", "<!-- figures:end -->"
+
+
+def _rows(folder: Path, commands: dict[str, str]):
     good, bad = list_checkpoints(folder)
     rows, cmds = [], []
     for meta in good:
@@ -44,9 +47,22 @@ def write_index(folder: Path, commands: dict[str, str]) -> Path:
             _fmt(Path(meta["path"]).stat().st_size / 2**20, 1),
         ]) + " |")
         cmds.append(f"- `{name}`: `{commands.get(name, meta.get('command', '?'))}`")
+    return rows, cmds, bad
+
+
+def write_index(folder: Path, commands: dict[str, str], readme: Path | None = None) -> Path:
+    """Write folder/INDEX.md; also refresh the table between the markers of `readme`."""
+    rows, cmds, bad = _rows(folder, commands)
+    table = HEADER.split("\n\n")[-1] + "\n".join(rows) + "\n"
     text = HEADER + "\n".join(rows) + "\n\n## Commands\n\n" + "\n".join(cmds) + "\n"
     if bad:
         text += "\n## Skipped files\n\n" + "\n".join(f"- {e}" for e in bad) + "\n"
     out = folder / "INDEX.md"
     out.write_text(text)
+    if readme is not None and readme.is_file():
+        doc = readme.read_text()
+        if README_START in doc and README_END in doc:
+            head, rest = doc.split(README_START, 1)
+            tail = rest.split(README_END, 1)[1]
+            readme.write_text(f"{head}{README_START}\n{table}{README_END}{tail}")
     return out

@@ -3,7 +3,7 @@
     python -m vae_core.recipes train --out runs            # every recipe, one after another
     python -m vae_core.recipes train mnist_vae_2d --out runs
     python -m vae_core.recipes evaluate --dir checkpoints  # writes checkpoints/eval/<name>.json
-    python -m vae_core.recipes index --dir checkpoints     # writes checkpoints/INDEX.md
+    python -m vae_core.recipes index --dir checkpoints     # checkpoints/INDEX.md + README table
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def main(argv=None) -> int:
         return 0
     from .index import write_index
 
-    write_index(Path(args.dir), {n: command(n) for n in RECIPES})
+    write_index(Path(args.dir), {n: command(n) for n in RECIPES}, readme=Path("README.md"))
     return 0
 
 

@@ -1,0 +1,36 @@
+"""The checkpoint index and the README's figures table are written from metadata and eval JSON."""
+
+import json
+
+from conftest import small_model
+
+from vae_core.checkpoint import save_model
+from vae_core.index import README_END, README_START, write_index
+from vae_core.recipes import RECIPES, command
+
+
+def test_index_lists_files_figures_commands_and_skips(tmp_path):
+    save_model(small_model("vae"), tmp_path / "mnist_vae_2d.safetensors", dataset="mnist",
+               extra={"beta": 1.0, "epochs": 60, "train": {"loss": "elbo", "seconds": 812.4}})
+    (tmp_path / "eval").mkdir()
+    (tmp_path / "eval" / "mnist_vae_2d.json").write_text(json.dumps(
+        {"test": {"neg_elbo": 133.456, "recon": 127.0, "kl": 6.456, "iwae": 129.9}}))
+    (tmp_path / "broken.safetensors").write_bytes(b"junk")
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{README_START}\nold table\n{README_END}\noutro\n")
+    index = write_index(tmp_path, {"mnist_vae_2d": command("mnist_vae_2d")}, readme=readme)
+    text = index.read_text()
+    assert "| `mnist_vae_2d.safetensors` | vae | mnist | 2 | 1.0 | elbo | 60 | 812 | 133.46 |" in text
+    assert "129.90" in text and "--latent-dim 2 --epochs 60" in text
+    assert "broken.safetensors" in text.split("## Skipped files")[1]
+    doc = readme.read_text()
+    assert "old table" not in doc and "133.46" in doc
+    assert doc.startswith("intro\n") and doc.endswith(f"{README_END}\noutro\n")
+
+
+def test_every_recipe_is_a_valid_training_command():
+    from vae_core.train import build_parser
+
+    for name in RECIPES:
+        args = build_parser().parse_args(command(name).split()[3:])
+        assert args.out.name == f"{name}.safetensors"
