@@ -52,25 +52,41 @@ def on_click(kind: str, bounds):
         st.session_state["gap_click"] = latent.to_relative(click["uv"], bounds)
 
 
+def on_live_click():
+    click = common.live_click(st.session_state["gap_live"])
+    if click is not None:
+        st.session_state["gap_click"] = click["rel"]
+
+
 state = st.session_state.setdefault("gap_click", None)
-cols = st.columns(2)
+live = common.live_enabled(*(m["path"] for m in pair.values()))
+heats, cols = {}, st.columns(2)
 for col, kind in zip(cols, ("vae", "ae")):
-    meta = pair[kind]
-    at = common.atlas(meta["path"])
+    headline = "&nbsp;"
+    if show_gap and judge_meta:
+        g = gap(pair[kind]["path"], judge_meta["path"], n_gap)
+        heats[kind] = g["confidence"]
+        headline = (f"**{100 * g['confident_fraction']:.0f}%** of the region decodes to a "
+                    f"confident {'digit' if dataset == 'mnist' else 'item'} (≥ {THRESHOLD:.0%})")
     with col:
-        heat, headline = None, ""
-        if show_gap and judge_meta:
-            g = gap(meta["path"], judge_meta["path"], n_gap)
-            heat = {"z": g["confidence"], "title": "judge"}
-            headline = (f"**{100 * g['confident_fraction']:.0f}%** of the region decodes to a "
-                        f"confident {'digit' if dataset == 'mnist' else 'item'} (≥ {THRESHOLD:.0%})")
-        st.subheader(common.model_label(meta))
-        st.markdown(headline or "&nbsp;")
-        marks = [] if state is None else [
-            {"uv": latent.from_relative(state, at.bounds), "text": ""}]
-        st.plotly_chart(common.latent_map(at, dataset, marks=marks, heat=heat, height=460),
-                        key=f"gap_map_{kind}", on_select=partial(on_click, kind, at.bounds),
-                        selection_mode="points", width="stretch", config=common.PLOT_CONFIG)
+        st.subheader(common.model_label(pair[kind]))
+        st.markdown(headline)
+        if not live:
+            at = common.atlas(pair[kind]["path"])
+            marks = [] if state is None else [{"uv": latent.from_relative(state, at.bounds)}]
+            heat = {"z": heats[kind], "title": "judge"} if kind in heats else None
+            st.plotly_chart(common.latent_map(at, dataset, marks=marks, heat=heat, height=460),
+                            key=f"gap_map_{kind}", on_select=partial(on_click, kind, at.bounds),
+                            selection_mode="points", width="stretch", config=common.PLOT_CONFIG)
+if live:
+    from pages.live_decoding import live_map
+
+    st.caption("Move the pointer over either map: the same relative spot is decoded live "
+               "through both models. Click to keep it.")
+    bounds = [common.atlas(pair[k]["path"]).bounds for k in ("vae", "ae")]
+    live_map([pair["vae"], pair["ae"]], dataset, "gap_live", on_click=on_live_click,
+             marks=None if state is None else [latent.from_relative(state, b) for b in bounds],
+             heats=[heats.get("vae"), heats.get("ae")], map_size=280, digit_size=112)
 
 if state is not None:
     st.subheader("The same spot, decoded by both")

@@ -116,6 +116,9 @@ def sidebar() -> tuple[str, dict]:
             st.session_state["model"] = names[0]
         name = st.selectbox("Model", names, key="model",
                             format_func=lambda n: model_label(choices[names.index(n)]))
+        st.toggle("Live decoding in the browser", value=True, key="live",
+                  help="Decode under the pointer as it moves, in your browser. Off: click to "
+                       "decode on the server.")
         if bad:
             with st.expander(f"{len(bad)} checkpoint file(s) skipped"):
                 for e in bad:
@@ -198,9 +201,30 @@ def latent_map(at: Atlas, dataset: str, *, marks: list[dict] | None = None,
     return fig
 
 
+def live_enabled(*paths: str) -> bool:
+    """The sidebar's live toggle is on and every model's decoder can run in the browser."""
+    if not st.session_state.get("live", True) or st.session_state.get("live_failed"):
+        return False
+    from pages import live_decoding
+
+    return all(live_decoding.available(p) for p in paths)
+
+
 def clicked_point(event) -> dict | None:
     """The plane point a map selection reports (see vae_core.latent.point_from_selection)."""
     return latent.point_from_selection(event.get("selection") if event else None)
+
+
+def live_click(result) -> dict | None:
+    """The click a live map reported: {"uv", "index", "panel", "rel"}, or None."""
+    c = (result or {}).get("clicked")
+    if c is None:
+        return None
+    point = latent.point_from_selection({"points": [{"x": c.get("u"), "y": c.get("v"),
+                                                      "customdata": c.get("index")}]})
+    if point is not None:
+        point.update(panel=int(c.get("panel") or 0), rel=np.asarray(c.get("rel"), np.float32))
+    return point
 
 
 def no_data_notice(dataset: str):

@@ -27,13 +27,27 @@ def on_click():  # runs before the rerun, so the same run draws the mark and the
         st.session_state["map_click"] = click
 
 
+def on_live_click():
+    click = common.live_click(st.session_state["live_map"])
+    if click is not None:
+        st.session_state["map_click"] = click
+
+
 state = st.session_state.setdefault("map_click", {"uv": None, "index": None})
-left, right = st.columns([2, 1], vertical_alignment="top")
+live = common.live_enabled(meta["path"])
+left, right = st.columns([2, 1] if not live else [3, 1], vertical_alignment="top")
 with left:
-    marks = [] if state["uv"] is None else [{"uv": state["uv"], "text": "decoded here"}]
-    st.plotly_chart(common.latent_map(at, dataset, marks=marks), key="map_chart",
-                    on_select=on_click, selection_mode="points", width="stretch",
-                    config=common.PLOT_CONFIG)
+    if live:
+        from pages.live_decoding import live_map
+
+        st.caption("Move the pointer over the map: the digit beside it is decoded live in your "
+                   "browser. Click to keep a spot.")
+        live_map([meta], dataset, "live_map", on_click=on_live_click, marks=[state["uv"]])
+    else:
+        marks = [] if state["uv"] is None else [{"uv": state["uv"], "text": "decoded here"}]
+        st.plotly_chart(common.latent_map(at, dataset, marks=marks), key="map_chart",
+                        on_select=on_click, selection_mode="points", width="stretch",
+                        config=common.PLOT_CONFIG)
 
 with right:
     if state["uv"] is None:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from pages import common
 from vae_core import latent
-from vae_core.images import mosaic
+from vae_core.images import mosaic, png_bytes
 
 dataset, meta = common.selected()
 at = common.atlas(meta["path"])
@@ -51,13 +51,34 @@ b2.button("Sample from the prior" if meta["kind"] == "vae" else "Sample from the
 b3.selectbox("Class", range(10), key="slider_class", format_func=lambda c: names[c])
 b4.button("Start from a test digit", on_click=from_test_digit, icon=":material/image:")
 
-left, mid, right = st.columns([1.2, 1, 1.4])
-with left:
-    for i, k in enumerate(keys):
-        st.slider(f"z{i + 1}", float(lo[i]), float(hi[i]), step=0.05, key=k)
-z = np.array([st.session_state[k] for k in keys], np.float32)
-with mid:
-    common.show_digit(latent.decode(m, z)[0], "decoded z", "slider_digit")
+
+
+def on_live_release():
+    values = (st.session_state[f"live_sliders_{meta['name']}"] or {}).get("z")
+    if values is not None and len(values) == d:
+        set_z(np.asarray(values, np.float32))
+
+
+if common.live_enabled(meta["path"]):
+    from pages.live_decoding import live_sliders
+
+    left, right = st.columns([2.4, 1.4])
+    z = np.array([st.session_state[k] for k in keys], np.float32)
+    with left:
+        st.caption("Drag a slider: the digit follows live, decoded in your browser; the map's "
+                   "mark moves when you let go.")
+        live_sliders(meta, z, lo, hi, f"live_sliders_{meta['name']}", on_live_release)
+        st.download_button("PNG of this z", png_bytes(latent.decode(m, z)[0], scale=10),
+                           file_name="slider_digit.png", mime="image/png",
+                           icon=":material/download:")
+else:
+    left, mid, right = st.columns([1.2, 1, 1.4])
+    with left:
+        for i, k in enumerate(keys):
+            st.slider(f"z{i + 1}", float(lo[i]), float(hi[i]), step=0.05, key=k)
+    z = np.array([st.session_state[k] for k in keys], np.float32)
+    with mid:
+        common.show_digit(latent.decode(m, z)[0], "decoded z", "slider_digit")
 with right:
     uv = at.plane.to_plane(z)[0]
     fig = common.latent_map(at, dataset, marks=[{"uv": uv, "text": "z"}], height=420,

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from e2e import chromium_path, launch, running_app, wait_idle
 from PIL import Image
+
+from vae_core.browser import chromium_path, launch, running_app, wait_idle
 
 if chromium_path() is None:
     if os.environ.get("CI"):
@@ -55,16 +56,84 @@ def shot(page, name):
 def open_page(page, url, path=""):
     page.goto(f"{url}/{path}")
     page.wait_for_selector("[data-testid='stSidebarNav']", timeout=60_000)
-    page.wait_for_selector(".js-plotly-plot .nsewdrag", timeout=60_000)
-    wait_idle(page)
+    page.wait_for_selector("h2", timeout=60_000)
+    wait_idle(page, 60_000)
 
 
 def decoded_image(page):
     return page.locator("[data-testid='stImage'] img").first
 
 
-def test_click_on_empty_space_decodes_a_digit(page, app_url):
+def sent_frames(page) -> list:
+    """Websocket frames the page sends to the server (register before navigating)."""
+    frames = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: frames.append(payload)))
+    return frames
+
+
+def canvas_png(locator) -> str:
+    return locator.evaluate("c => c.toDataURL()")
+
+
+def test_live_map_decodes_in_the_browser_and_a_click_reaches_python(page, app_url):
+    frames = sent_frames(page)
     open_page(page, app_url)
+    over = page.locator("canvas.ll-over").first
+    digit = page.locator("canvas.ll-digit").first
+    box = over.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.75)
+    page.wait_for_timeout(200)
+    before_moves, first = len(frames), canvas_png(digit)
+    for i in range(40):  # sweep across the map
+        page.mouse.move(box["x"] + box["width"] * (0.25 + i * 0.0125),
+                        box["y"] + box["height"] * (0.75 - i * 0.0125))
+        page.wait_for_timeout(16)
+    page.wait_for_timeout(200)
+    assert canvas_png(digit) != first  # the digit under the pointer changed
+    assert len(frames) == before_moves  # and the server was never asked
+    assert page.evaluate("window.__latentLabFrames.length") >= 20
+    page.mouse.click(box["x"] + box["width"] * 0.95, box["y"] + box["height"] * 0.05)
+    page.wait_for_selector("[data-testid='stImage'] img", timeout=30_000)
+    wait_idle(page)
+    assert len(frames) > before_moves
+    assert "decoded at" in page.locator("[data-testid='stImage']").first.inner_text()
+    shot(page, "latent_map_live")
+
+
+def test_live_sliders_decode_while_dragging_and_report_on_release(page, app_url):
+    frames = sent_frames(page)
+    open_page(page, app_url, "sliders")
+    page.wait_for_selector(".ll-slider input", timeout=60_000)
+    digit = page.locator("canvas.ll-digit").first
+    track = page.locator(".ll-slider input").first.bounding_box()
+    y = track["y"] + track["height"] / 2
+    page.mouse.move(track["x"] + track["width"] / 2, y)
+    page.mouse.down()
+    before, first = len(frames), canvas_png(digit)
+    for i in range(15):
+        page.mouse.move(track["x"] + track["width"] * (0.5 + i * 0.03), y)
+        page.wait_for_timeout(16)
+    assert canvas_png(digit) != first and len(frames) == before  # live, no round trip
+    page.mouse.up()
+    page.wait_for_timeout(500)
+    wait_idle(page)
+    assert len(frames) > before  # the release told the server
+    value = float(page.locator(".ll-value").first.inner_text())
+    assert value > 0.5
+    shot(page, "sliders_live")
+
+
+def switch_live_off(page):
+    page.get_by_text("Live decoding in the browser").click()
+    wait_idle(page)
+
+
+def test_click_on_empty_space_decodes_a_digit(page, app_url):
+    """The server-side fallback: the Plotly map with its invisible click grid."""
+    open_page(page, app_url)
+    switch_live_off(page)
+    page.wait_for_selector(".js-plotly-plot .nsewdrag", timeout=60_000)
+    wait_idle(page)
     assert page.locator("[data-testid='stImage']").count() == 0
     area = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
     # top-right corner of the plot: the 2-D VAE's map has no test point there

@@ -1,4 +1,7 @@
-"""Browser-test helpers: run the app on a free port, drive Debian's Chromium with Playwright."""
+"""Run the app on a free loopback port and drive Debian's Chromium with Playwright.
+
+Shared by the browser tests and the benchmarks; Playwright is imported by the caller.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[1]  # the app's folder
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 

@@ -1,0 +1,230 @@
+// Live latent map: the test codes drawn on a canvas; the decoder (decoder.js, prepended to this
+// file by pages/live.py) runs in the browser on every animation frame while the pointer moves.
+// A click reports {panel, u, v, rel, index} to Python. Panels are linked: the pointer's relative
+// position on one map is decoded through every panel's model at once.
+
+const decoderCache = new Map();
+window.__latentLabFrames = window.__latentLabFrames || []; // decode+draw ms, for benchmarks
+
+function decoderFor(spec) {
+  const l0 = spec.layers[0];
+  const id = spec.layers.map((l) => `${l.in}x${l.out}`).join("-") + l0.b.slice(0, 64) + l0.w.slice(-64);
+  if (!decoderCache.has(id)) decoderCache.set(id, makeDecoder(spec));
+  return decoderCache.get(id);
+}
+
+function b64ToUint8(b64) {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function el(tag, cls, parent) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (parent) parent.appendChild(e);
+  return e;
+}
+
+function niceStep(span) {
+  const raw = span / 5, mag = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw);
+}
+
+function drawTicks(g, S, [x0, x1, y0, y1], axis) {
+  // Tick labels just inside the frame, like a Plotly axis, without taking room from the map.
+  g.fillStyle = "#777";
+  g.font = "11px sans-serif";
+  const sx = niceStep(x1 - x0), sy = niceStep(y1 - y0);
+  for (let t = Math.ceil(x0 / sx) * sx; t <= x1; t += sx) {
+    const x = ((t - x0) / (x1 - x0)) * S;
+    g.fillRect(x, S - 5, 1, 5);
+    g.fillText(+t.toFixed(6) + "", x + 2, S - 6);
+  }
+  for (let t = Math.ceil(y0 / sy) * sy; t <= y1; t += sy) {
+    const y = (1 - (t - y0) / (y1 - y0)) * S;
+    g.fillRect(0, y, 5, 1);
+    g.fillText(+t.toFixed(6) + "", 7, y - 2);
+  }
+  g.fillText(`${axis}₁ →`, S - 34, S - 18);
+  g.fillText(`${axis}₂ ↑`, 7, 12);
+}
+
+function makePanel(root, p, data) {
+  const S = data.mapSize, D = 28 * Math.max(1, Math.floor(data.digitSize / 28));
+  const box = el("div", "ll-panel", root);
+  if (p.title) el("div", "ll-title", box).textContent = p.title;
+  const row = el("div", "ll-row", box);
+  const stack = el("div", "ll-stack", row);
+  stack.style.width = stack.style.height = `${S}px`;
+  const base = el("canvas", "ll-base", stack);
+  const over = el("canvas", "ll-over", stack);
+  const dpr = window.devicePixelRatio || 1;
+  for (const c of [base, over]) {
+    c.width = c.height = Math.round(S * dpr);
+    c.style.width = c.style.height = `${S}px`;
+  }
+  const side = el("div", "ll-side", row);
+  const digit = el("canvas", "ll-digit", side);
+  digit.width = digit.height = D;
+  const caption = el("div", "ll-caption", side);
+  const [x0, x1, y0, y1] = p.bounds;
+  const toPx = (u, v) => [((u - x0) / (x1 - x0)) * S, (1 - (v - y0) / (y1 - y0)) * S];
+  const uvAt = (rx, ry) => [x0 + rx * (x1 - x0), y0 + ry * (y1 - y0)];
+  const pts = b64ToFloat32(p.points);
+  const labels = b64ToUint8(p.labels);
+
+  const g = base.getContext("2d");
+  g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  g.fillStyle = "#fff";
+  g.fillRect(0, 0, S, S);
+  if (p.heat) {
+    const n = p.heatN, hv = b64ToFloat32(p.heat), cell = S / n;
+    for (let r = 0; r < n; r++)
+      for (let c = 0; c < n; c++) {
+        const shade = Math.round(255 - 150 * hv[r * n + c]);
+        g.fillStyle = `rgb(${shade},${shade},${shade})`;
+        g.fillRect(c * cell, r * cell, cell + 0.5, cell + 0.5);
+      }
+  }
+  g.globalAlpha = 0.75;
+  for (let i = 0; i < labels.length; i++) {
+    const [x, y] = toPx(pts[2 * i], pts[2 * i + 1]);
+    g.fillStyle = data.colors[labels[i]];
+    g.fillRect(x - 1.5, y - 1.5, 3, 3);
+  }
+  g.globalAlpha = 1;
+  g.strokeStyle = "#888";
+  g.strokeRect(0.5, 0.5, S - 1, S - 1);
+  drawTicks(g, S, p.bounds, p.axis || "z");
+
+  const dec = decoderFor(p.spec);
+  const z = new Float64Array(dec.latentDim);
+  const px = new Float64Array(dec.outSize);
+  const small = document.createElement("canvas");
+  small.width = small.height = 28;
+  const sg = small.getContext("2d");
+  const img = sg.createImageData(28, 28);
+  const dg = digit.getContext("2d");
+  dg.imageSmoothingEnabled = false;
+
+  function decodeAt(rx, ry) {
+    const [u, v] = uvAt(rx, ry);
+    for (let d = 0; d < z.length; d++)
+      z[d] = p.plane.origin[d] + u * p.plane.basis[0][d] + v * p.plane.basis[1][d];
+    dec.decode(z, px);
+    for (let i = 0; i < 784; i++) {
+      const q = Math.round(px[i] * 255);
+      img.data[4 * i] = img.data[4 * i + 1] = img.data[4 * i + 2] = q;
+      img.data[4 * i + 3] = 255;
+    }
+    sg.putImageData(img, 0, 0);
+    dg.drawImage(small, 0, 0, D, D);
+    caption.textContent = `z = (${Array.from(z.slice(0, 4), (a) => a.toFixed(2)).join(", ")}${z.length > 4 ? ", …" : ""})`;
+    return [u, v];
+  }
+
+  function drawOverlay(rx, ry) {
+    const o = over.getContext("2d");
+    o.setTransform(dpr, 0, 0, dpr, 0, 0);
+    o.clearRect(0, 0, S, S);
+    const drawMark = (x, y, color) => {
+      o.strokeStyle = color;
+      o.lineWidth = 2.5;
+      o.beginPath();
+      o.moveTo(x - 8, y - 8); o.lineTo(x + 8, y + 8);
+      o.moveTo(x + 8, y - 8); o.lineTo(x - 8, y + 8);
+      o.stroke();
+    };
+    if (p.path) {
+      o.strokeStyle = "#000"; o.lineWidth = 2.5; o.beginPath();
+      p.path.forEach(([u, v], i) => { const [x, y] = toPx(u, v); i ? o.lineTo(x, y) : o.moveTo(x, y); });
+      o.stroke();
+    }
+    if (p.mark) drawMark(...toPx(p.mark[0], p.mark[1]), "#000");
+    if (rx !== null) {
+      o.strokeStyle = "rgba(0,0,0,0.35)"; o.lineWidth = 1; o.beginPath();
+      o.moveTo(rx * S, 0); o.lineTo(rx * S, S); o.moveTo(0, (1 - ry) * S); o.lineTo(S, (1 - ry) * S);
+      o.stroke();
+    }
+  }
+
+  function nearest(x, y, radius) {
+    let best = null, bestD = radius * radius;
+    for (let i = 0; i < labels.length; i++) {
+      const [qx, qy] = toPx(pts[2 * i], pts[2 * i + 1]);
+      const d = (qx - x) ** 2 + (qy - y) ** 2;
+      if (d < bestD) { bestD = d; best = i; }
+    }
+    return best;
+  }
+  const start = p.mark ? [(p.mark[0] - x0) / (x1 - x0), (p.mark[1] - y0) / (y1 - y0)] : [0.5, 0.5];
+  return { over, decodeAt, drawOverlay, nearest, start, S };
+}
+
+export default function (component) {
+  const { data, parentElement, setTriggerValue } = component;
+  const root = parentElement.querySelector(".ll-root");
+  root.innerHTML = "";
+  root.classList.toggle("ll-big", !!data.big);
+  let panels;
+  try {
+    const wrap = el("div", "ll-panels", root);
+    panels = data.panels.map((p) => makePanel(wrap, p, data));
+  } catch (err) {
+    root.textContent = `Live decoding is unavailable in this browser (${err}).`;
+    setTriggerValue("failed", String(err));
+    return;
+  }
+  const legend = el("div", "ll-legend", root);
+  data.names.forEach((n, c) => {
+    const item = el("span", "ll-item", legend);
+    el("span", "ll-chip", item).style.background = data.colors[c];
+    item.appendChild(document.createTextNode(n));
+  });
+
+  let pending = null, frame = 0;
+  function render() {
+    frame = 0;
+    if (!pending) return;
+    const [rx, ry] = pending;
+    pending = null;
+    const t0 = performance.now();
+    panels.forEach((q) => { q.decodeAt(rx, ry); q.drawOverlay(rx, ry); });
+    const frames = window.__latentLabFrames;
+    frames.push((performance.now() - t0) / panels.length);
+    if (frames.length > 5000) frames.splice(0, frames.length - 5000);
+  }
+  const cleanups = [];
+  panels.forEach((q, k) => {
+    q.drawOverlay(null, null);
+    const rel = (ev) => {
+      const r = q.over.getBoundingClientRect();
+      return [Math.min(1, Math.max(0, (ev.clientX - r.left) / r.width)),
+              Math.min(1, Math.max(0, 1 - (ev.clientY - r.top) / r.height))];
+    };
+    const onMove = (ev) => {
+      pending = rel(ev);
+      if (!frame) frame = requestAnimationFrame(render);
+    };
+    const onClick = (ev) => {
+      const [rx, ry] = rel(ev);
+      const [u, v] = q.decodeAt(rx, ry);
+      const index = q.nearest(rx * q.S, (1 - ry) * q.S, 6);
+      setTriggerValue("clicked", { panel: k, u, v, rel: [rx, ry], index });
+    };
+    q.over.addEventListener("pointermove", onMove);
+    q.over.addEventListener("click", onClick);
+    cleanups.push(() => {
+      q.over.removeEventListener("pointermove", onMove);
+      q.over.removeEventListener("click", onClick);
+    });
+  });
+  const [sx, sy] = panels[0].start;
+  panels.forEach((q) => q.decodeAt(sx, sy));
+  return () => {
+    if (frame) cancelAnimationFrame(frame);
+    cleanups.forEach((f) => f());
+  };
+}

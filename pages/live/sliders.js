@@ -1,0 +1,70 @@
+// Live sliders: one range input per latent coordinate; the digit is decoded in the browser on
+// every input event while dragging, and Python learns the final z on release (state "z").
+
+const sliderDecoders = new Map();
+window.__latentLabFrames = window.__latentLabFrames || [];
+
+export default function (component) {
+  const { data, parentElement, setStateValue } = component;
+  const root = parentElement.querySelector(".ll-root");
+  const id = data.spec.layers.map((l) => `${l.in}x${l.out}`).join("-") + data.spec.layers[0].b.slice(0, 64);
+  if (!sliderDecoders.has(id)) sliderDecoders.set(id, makeDecoder(data.spec));
+  const dec = sliderDecoders.get(id);
+  const D = 28 * Math.max(1, Math.floor(data.digitSize / 28));
+  root.innerHTML = "";
+  const row = document.createElement("div");
+  row.className = "ll-row";
+  root.appendChild(row);
+  const list = document.createElement("div");
+  list.className = "ll-sliders";
+  row.appendChild(list);
+  const digit = document.createElement("canvas");
+  digit.className = "ll-digit";
+  digit.width = digit.height = D;
+  row.appendChild(digit);
+  const dg = digit.getContext("2d");
+  dg.imageSmoothingEnabled = false;
+  const small = document.createElement("canvas");
+  small.width = small.height = 28;
+  const sg = small.getContext("2d");
+  const img = sg.createImageData(28, 28);
+  const z = Float64Array.from(data.z);
+  const px = new Float64Array(dec.outSize);
+
+  function draw() {
+    const t0 = performance.now();
+    dec.decode(z, px);
+    for (let i = 0; i < 784; i++) {
+      const q = Math.round(px[i] * 255);
+      img.data[4 * i] = img.data[4 * i + 1] = img.data[4 * i + 2] = q;
+      img.data[4 * i + 3] = 255;
+    }
+    sg.putImageData(img, 0, 0);
+    dg.drawImage(small, 0, 0, D, D);
+    window.__latentLabFrames.push(performance.now() - t0);
+  }
+
+  const inputs = [];
+  for (let d = 0; d < z.length; d++) {
+    const item = document.createElement("label");
+    item.className = "ll-slider";
+    const name = document.createElement("span");
+    name.textContent = `z${d + 1}`;
+    const input = document.createElement("input");
+    Object.assign(input, { type: "range", min: data.lo[d], max: data.hi[d], step: data.step, value: z[d] });
+    input.dataset.dim = d;
+    const value = document.createElement("span");
+    value.className = "ll-value";
+    value.textContent = z[d].toFixed(2);
+    input.addEventListener("input", () => {
+      z[d] = parseFloat(input.value);
+      value.textContent = z[d].toFixed(2);
+      draw();
+    });
+    input.addEventListener("change", () => setStateValue("z", Array.from(z)));
+    item.append(name, input, value);
+    list.appendChild(item);
+    inputs.push(input);
+  }
+  draw();
+}
