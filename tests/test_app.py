@@ -41,6 +41,13 @@ def test_every_page_renders(page, dataset):
     assert not at.error
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_with_server_side_decoding(page):
+    at = open_page(page, live=False)
+    assert at.session_state["live"] is False
+    assert not at.error
+
+
 def test_sidebar_offers_the_models_of_the_dataset():
     at = open_page(PAGES[0])
     options = at.sidebar.selectbox(key="model").options
@@ -68,7 +75,7 @@ def test_latent_map_on_a_higher_dimensional_model_uses_its_pca_plane():
 
 
 def test_sliders_sample_from_the_prior_with_the_seed():
-    at = open_page(PAGES[1])
+    at = open_page(PAGES[1], live=False)
     at.number_input(key="slider_seed").set_value(7).run()
     at.button[0].click().run()  # "Sample from the prior"
     z = [at.session_state[f"z_mnist_vae_2d_{i}"] for i in range(2)]
@@ -78,7 +85,7 @@ def test_sliders_sample_from_the_prior_with_the_seed():
 
 
 def test_sliders_start_from_a_test_digit_and_traverse_20d():
-    at = open_page(PAGES[1])
+    at = open_page(PAGES[1], live=False)
     at.selectbox(key="slider_class").set_value(3).run()
     at.button[1].click().run()
     assert not at.exception

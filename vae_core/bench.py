@@ -78,6 +78,38 @@ def machine() -> dict:
             "torch": torch.__version__, "platform": platform.platform()}
 
 
+README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def readme_table(doc: dict) -> str:
+    """The README's performance table, from benchmarks.json only."""
+    rows = ["| figure | median | min | max | runs |", "|---|---|---|---|---|"]
+    live = doc.get("live")
+    if live:
+        for label, key, unit in (
+            ("live decode + draw per frame, p50", "live_decode_frame_ms", "ms"),
+            ("live decode + draw per frame, p95", "live_decode_frame_ms_p95", "ms"),
+            ("live map drawn after the page header", "map_after_header_s", "s"),
+        ):
+            f = live[key]
+            rows.append(f"| {label} | {f['median']:.2f} {unit} | {f['min']:.2f} | {f['max']:.2f} "
+                        f"| {f['runs']} |")
+        rows.append(f"| p95 frame time / 16.7 ms frame budget | "
+                    f"{live['p95_share_of_frame_budget']:.2f} | | | |")
+    m = doc.get("machine", {})
+    rows.append("")
+    rows.append(f"Machine: {m.get('cores')} cores, Python {m.get('python')}, torch {m.get('torch')}.")
+    return "\n".join(rows) + "\n"
+
+
+def update_readme(doc: dict, readme: Path = REPO / "README.md") -> None:
+    text = readme.read_text()
+    if README_START in text and README_END in text:
+        head, rest = text.split(README_START, 1)
+        tail = rest.split(README_END, 1)[1]
+        readme.write_text(f"{head}{README_START}\n{readme_table(doc)}{README_END}{tail}")
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m vae_core.bench", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -92,6 +124,7 @@ def main(argv=None) -> int:
         doc[args.which] = result
         doc["machine"] = machine()
         args.out.write_text(json.dumps(doc, indent=2) + "\n")
+        update_readme(doc)
     return 0
 
 

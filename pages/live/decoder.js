@@ -62,3 +62,31 @@ function makeDecoder(spec) {
   }
   return { decode, latentDim, outSize };
 }
+
+function digitPainter(canvas) {
+  // Draws 28x28 probabilities into `canvas`, upscaled without smoothing (crisp pixels).
+  const small = document.createElement("canvas");
+  small.width = small.height = 28;
+  const sg = small.getContext("2d");
+  const img = sg.createImageData(28, 28);
+  const dg = canvas.getContext("2d");
+  dg.imageSmoothingEnabled = false;
+  return function paint(px) {
+    for (let i = 0; i < 784; i++) {
+      const q = Math.round(px[i] * 255);
+      img.data[4 * i] = img.data[4 * i + 1] = img.data[4 * i + 2] = q;
+      img.data[4 * i + 3] = 255;
+    }
+    sg.putImageData(img, 0, 0);
+    dg.drawImage(small, 0, 0, canvas.width, canvas.height);
+  };
+}
+
+const decoderCache = new Map(); // parsed weights survive the reruns that re-render a component
+
+function decoderFor(spec) {
+  const l0 = spec.layers[0];
+  const id = spec.layers.map((l) => `${l.in}x${l.out}`).join("-") + l0.b.slice(0, 64) + l0.w.slice(-64);
+  if (!decoderCache.has(id)) decoderCache.set(id, makeDecoder(spec));
+  return decoderCache.get(id);
+}

@@ -1,17 +1,9 @@
 // Live latent map: the test codes drawn on a canvas; the decoder (decoder.js, prepended to this
-// file by pages/live.py) runs in the browser on every animation frame while the pointer moves.
+// file by pages/live_decoding.py) runs in the browser on every animation frame while the pointer moves.
 // A click reports {panel, u, v, rel, index} to Python. Panels are linked: the pointer's relative
 // position on one map is decoded through every panel's model at once.
 
-const decoderCache = new Map();
 window.__latentLabFrames = window.__latentLabFrames || []; // decode+draw ms, for benchmarks
-
-function decoderFor(spec) {
-  const l0 = spec.layers[0];
-  const id = spec.layers.map((l) => `${l.in}x${l.out}`).join("-") + l0.b.slice(0, 64) + l0.w.slice(-64);
-  if (!decoderCache.has(id)) decoderCache.set(id, makeDecoder(spec));
-  return decoderCache.get(id);
-}
 
 function b64ToUint8(b64) {
   const bin = atob(b64);
@@ -102,26 +94,16 @@ function makePanel(root, p, data) {
   const dec = decoderFor(p.spec);
   const z = new Float64Array(dec.latentDim);
   const px = new Float64Array(dec.outSize);
-  const small = document.createElement("canvas");
-  small.width = small.height = 28;
-  const sg = small.getContext("2d");
-  const img = sg.createImageData(28, 28);
-  const dg = digit.getContext("2d");
-  dg.imageSmoothingEnabled = false;
+  const paint = digitPainter(digit);
 
   function decodeAt(rx, ry) {
     const [u, v] = uvAt(rx, ry);
     for (let d = 0; d < z.length; d++)
       z[d] = p.plane.origin[d] + u * p.plane.basis[0][d] + v * p.plane.basis[1][d];
-    dec.decode(z, px);
-    for (let i = 0; i < 784; i++) {
-      const q = Math.round(px[i] * 255);
-      img.data[4 * i] = img.data[4 * i + 1] = img.data[4 * i + 2] = q;
-      img.data[4 * i + 3] = 255;
-    }
-    sg.putImageData(img, 0, 0);
-    dg.drawImage(small, 0, 0, D, D);
-    caption.textContent = `z = (${Array.from(z.slice(0, 4), (a) => a.toFixed(2)).join(", ")}${z.length > 4 ? ", …" : ""})`;
+    paint(dec.decode(z, px));
+    const near = nearest(rx * S, (1 - ry) * S, 5);
+    caption.textContent = `z = (${Array.from(z.slice(0, 4), (a) => a.toFixed(2)).join(", ")}${z.length > 4 ? ", …" : ""})` +
+      (near === null ? "" : ` · on test #${near}, a ${data.names[labels[near]]}`);
     return [u, v];
   }
 

@@ -1,15 +1,12 @@
 // Live sliders: one range input per latent coordinate; the digit is decoded in the browser on
 // every input event while dragging, and Python learns the final z on release (state "z").
 
-const sliderDecoders = new Map();
-window.__latentLabFrames = window.__latentLabFrames || [];
+window.__latentLabFrames = window.__latentLabFrames || []; // decode+draw ms, for benchmarks
 
 export default function (component) {
   const { data, parentElement, setStateValue } = component;
   const root = parentElement.querySelector(".ll-root");
-  const id = data.spec.layers.map((l) => `${l.in}x${l.out}`).join("-") + data.spec.layers[0].b.slice(0, 64);
-  if (!sliderDecoders.has(id)) sliderDecoders.set(id, makeDecoder(data.spec));
-  const dec = sliderDecoders.get(id);
+  const dec = decoderFor(data.spec);
   const D = 28 * Math.max(1, Math.floor(data.digitSize / 28));
   root.innerHTML = "";
   const row = document.createElement("div");
@@ -22,25 +19,13 @@ export default function (component) {
   digit.className = "ll-digit";
   digit.width = digit.height = D;
   row.appendChild(digit);
-  const dg = digit.getContext("2d");
-  dg.imageSmoothingEnabled = false;
-  const small = document.createElement("canvas");
-  small.width = small.height = 28;
-  const sg = small.getContext("2d");
-  const img = sg.createImageData(28, 28);
+  const paint = digitPainter(digit);
   const z = Float64Array.from(data.z);
   const px = new Float64Array(dec.outSize);
 
   function draw() {
     const t0 = performance.now();
-    dec.decode(z, px);
-    for (let i = 0; i < 784; i++) {
-      const q = Math.round(px[i] * 255);
-      img.data[4 * i] = img.data[4 * i + 1] = img.data[4 * i + 2] = q;
-      img.data[4 * i + 3] = 255;
-    }
-    sg.putImageData(img, 0, 0);
-    dg.drawImage(small, 0, 0, D, D);
+    paint(dec.decode(z, px));
     window.__latentLabFrames.push(performance.now() - t0);
   }
 
