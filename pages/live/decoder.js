@@ -17,12 +17,18 @@ function halfToFloat(h) {
   return s * (1 + f / 1024) * 2 ** (e - 15);
 }
 
+let halfTable = null; // all 65,536 float16 values, built once: a lookup per weight
+
 function b64ToWeights(b64, dtype) {
   if (dtype !== "float16") return b64ToFloat32(b64);
+  if (!halfTable) {
+    halfTable = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) halfTable[h] = halfToFloat(h);
+  }
   const bin = atob(b64);
   const out = new Float32Array(bin.length / 2);
   for (let i = 0; i < out.length; i++)
-    out[i] = halfToFloat(bin.charCodeAt(2 * i) | (bin.charCodeAt(2 * i + 1) << 8));
+    out[i] = halfTable[bin.charCodeAt(2 * i) | (bin.charCodeAt(2 * i + 1) << 8)];
   return out;
 }
 
