@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
 from pages import common
-from vae_core.export import decoder_spec
+from vae_core.export import decoder_spec, pack
 
 _ASSETS = Path(__file__).with_name("live")
 _component = st.components.v2.component(
@@ -26,17 +25,16 @@ _sliders = st.components.v2.component(
 )
 
 
-def _b64(a: np.ndarray, dtype) -> str:
-    return base64.b64encode(np.ascontiguousarray(a, dtype=dtype).tobytes()).decode("ascii")
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _panel(path: str) -> dict:
-    """What the browser needs of one model: its codes on the map's plane, and its decoder."""
+    """What the browser needs of one model: its codes on the map's plane, and its decoder.
+
+    Shared by every session (cache_resource): callers copy the dict, never mutate it.
+    """
     at = common.atlas(path)
     return {
-        "points": _b64(at.uv, "<f4"),
-        "labels": _b64(at.labels, "u1"),
+        "points": at.uv.astype(np.float32),
+        "labels": at.labels.astype(np.uint8),
         "bounds": list(at.bounds),
         "plane": {"origin": at.plane.origin.tolist(), "basis": at.plane.basis.tolist()},
         "spec": decoder_spec(common.model(path)),
@@ -62,12 +60,12 @@ def live_map(models: list[dict], dataset: str, key: str, *, on_click=None, marks
         p["mark"] = None if not marks or marks[i] is None else [float(x) for x in marks[i]]
         p["path"] = None if not paths or paths[i] is None else np.asarray(paths[i]).tolist()
         if heats and heats[i] is not None:
-            p["heat"], p["heatN"] = _b64(heats[i], "<f4"), int(heats[i].shape[0])
+            p["heat"], p["heatN"] = np.asarray(heats[i], np.float32), int(heats[i].shape[0])
         panels.append(p)
     data = {"panels": panels, "colors": list(common.COLORS),
             "names": list(common.class_names(dataset)), "mapSize": map_size, "digitSize": digit_size,
             "big": bool(st.session_state.get("presenter"))}
-    return _component(key=key, data=data, on_clicked_change=on_click or (lambda: None),
+    return _component(key=key, data=pack(data), on_clicked_change=on_click or (lambda: None),
                       on_failed_change=lambda: st.session_state.update(live_failed=True))
 
 
@@ -77,4 +75,4 @@ def live_sliders(meta: dict, z, lo, hi, key: str, on_change, step: float = 0.05,
     data = {"spec": _panel(meta["path"])["spec"], "z": [float(v) for v in z],
             "lo": [float(v) for v in lo], "hi": [float(v) for v in hi], "step": step,
             "digitSize": digit_size}
-    return _sliders(key=key, data=data, on_z_change=on_change)
+    return _sliders(key=key, data=pack(data), on_z_change=on_change)

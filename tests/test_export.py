@@ -12,7 +12,7 @@ import torch
 from conftest import small_model
 
 from vae_core import latent, load_model
-from vae_core.export import decoder_spec
+from vae_core.export import decoder_spec, pack, unpack
 
 REPO = Path(__file__).resolve().parents[1]
 NODE = shutil.which("node")
@@ -21,8 +21,9 @@ if NODE is None and os.environ.get("CI"):
 
 
 def run_js(spec: dict, z: np.ndarray, tmp_path) -> np.ndarray:
-    src, dst = tmp_path / "in.json", tmp_path / "out.json"
-    src.write_text(json.dumps({"spec": spec, "z": z.tolist()}))
+    """Decode z in Node, sending the spec in the very payload format the browser gets."""
+    src, dst = tmp_path / "in.bin", tmp_path / "out.json"
+    src.write_bytes(pack({"spec": spec, "z": np.asarray(z, np.float32)}))
     subprocess.run([NODE, str(REPO / "tests" / "js" / "parity.mjs"), str(src), str(dst)],
                    check=True, timeout=120)
     return np.array(json.loads(dst.read_text()), np.float64)
@@ -77,3 +78,26 @@ def test_half_precision_weights_decode_identically(tmp_path):
     assert decoder_spec(small_model("ae"))["dtype"] == "float32"
     z = parity_z(2, n=100)
     assert np.abs(run_js(spec, z, tmp_path) - latent.decode(model, z).reshape(100, -1)).max() <= 1e-5
+
+
+def test_pack_round_trip_keeps_arrays_aligned_and_exact():
+    tree = {"a": np.arange(5, dtype=np.float16), "b": [1, "x", {"c": np.ones(3, np.uint8)}],
+            "d": np.linspace(0, 1, 7, dtype=np.float32), "e": None}
+    payload = pack(tree)
+    assert payload[:4] == b"LL01"
+    back = unpack(payload)
+    assert np.array_equal(back["a"], tree["a"]) and back["a"].dtype == np.float16
+    assert back["b"][:2] == [1, "x"] and np.array_equal(back["b"][2]["c"], [1, 1, 1])
+    assert np.array_equal(back["d"], tree["d"]) and back["e"] is None
+    import struct
+
+    (n,) = struct.unpack("<I", payload[4:8])
+    head = json.loads(payload[8 : 8 + n])
+    assert all(a["offset"] % 8 == 0 for a in head["arrays"])
+    with pytest.raises(ValueError):
+        pack({"x": np.zeros(2, np.int64)})
+
+
+def test_spec_id_follows_the_weights():
+    a, b = small_model("ae", seed=0), small_model("ae", seed=1)
+    assert decoder_spec(a)["id"] == decoder_spec(a)["id"] != decoder_spec(b)["id"]

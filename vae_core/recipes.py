@@ -16,16 +16,17 @@ from pathlib import Path
 # name -> arguments of `python -m vae_core.train` (plus --out <dir>/<name>.safetensors)
 RECIPES: dict[str, list[str]] = {
     "mnist_vae_2d": ["--kind", "vae", "--latent-dim", "2", "--epochs", "60"],
-    "mnist_ae_2d": ["--kind", "ae", "--latent-dim", "2", "--epochs", "30"],
+    "mnist_ae_2d": ["--kind", "ae", "--latent-dim", "2", "--epochs", "20"],
     "mnist_vae_20d": ["--kind", "vae", "--latent-dim", "20", "--epochs", "30"],
-    "mnist_vae_2d_recon_only": ["--kind", "vae", "--loss", "recon", "--epochs", "20"],
+    # The ablations only need to show the shape of the map: 10 epochs each
+    "mnist_vae_2d_recon_only": ["--kind", "vae", "--loss", "recon", "--epochs", "10"],
     "mnist_vae_2d_kl_only": ["--kind", "vae", "--loss", "kl", "--epochs", "2"],
-    "mnist_vae_2d_beta0.5": ["--kind", "vae", "--beta", "0.5", "--epochs", "20"],
-    "mnist_vae_2d_beta4": ["--kind", "vae", "--beta", "4", "--epochs", "20"],
-    "fashion_vae_2d": ["--dataset", "fashion-mnist", "--kind", "vae", "--epochs", "20"],
-    "fashion_ae_2d": ["--dataset", "fashion-mnist", "--kind", "ae", "--epochs", "20"],
-    "mnist_judge": ["--kind", "classifier", "--epochs", "6"],
-    "fashion_judge": ["--dataset", "fashion-mnist", "--kind", "classifier", "--epochs", "10"],
+    "mnist_vae_2d_beta0.5": ["--kind", "vae", "--beta", "0.5", "--epochs", "10"],
+    "mnist_vae_2d_beta4": ["--kind", "vae", "--beta", "4", "--epochs", "10"],
+    "fashion_vae_2d": ["--dataset", "fashion-mnist", "--kind", "vae", "--epochs", "15"],
+    "fashion_ae_2d": ["--dataset", "fashion-mnist", "--kind", "ae", "--epochs", "15"],
+    "mnist_judge": ["--kind", "classifier", "--epochs", "4"],
+    "fashion_judge": ["--dataset", "fashion-mnist", "--kind", "classifier", "--epochs", "8"],
 }
 
 

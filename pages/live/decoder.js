@@ -1,13 +1,6 @@
 // The MLP decoder in plain JavaScript: Linear -> ReLU -> ... -> Linear -> sigmoid.
-// Weights arrive as base64 float16 or float32 (row-major, out x in) from vae_core.export.
+// Weights arrive float16 or float32 (row-major, out x in) in vae_core.export's binary payload.
 // Used by the live components and, in CI, by tests/js/parity.mjs against PyTorch.
-
-function b64ToFloat32(b64) {
-  const bin = atob(b64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return new Float32Array(bytes.buffer);
-}
 
 function halfToFloat(h) {
   // IEEE 754 binary16 -> number, exactly (subnormals, infinities and NaN included)
@@ -19,28 +12,50 @@ function halfToFloat(h) {
 
 let halfTable = null; // all 65,536 float16 values, built once: a lookup per weight
 
-function b64ToWeights(b64, dtype) {
-  if (dtype !== "float16") return b64ToFloat32(b64);
+function asFloat32(a) {
+  // float16 arrive as their bits (Uint16Array); float32 pass through
+  if (!(a instanceof Uint16Array)) return a;
   if (!halfTable) {
     halfTable = new Float32Array(65536);
     for (let h = 0; h < 65536; h++) halfTable[h] = halfToFloat(h);
   }
-  const bin = atob(b64);
-  const out = new Float32Array(bin.length / 2);
-  for (let i = 0; i < out.length; i++)
-    out[i] = halfTable[bin.charCodeAt(2 * i) | (bin.charCodeAt(2 * i + 1) << 8)];
+  const out = new Float32Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = halfTable[a[i]];
   return out;
+}
+
+function unpack(bytes) {
+  // vae_core.export.pack: "LL01", uint32 header length, JSON header, 8-byte aligned arrays.
+  // Returns the JSON tree with every {"__array__": i} replaced by a typed array.
+  const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  const buf = u8.byteOffset % 8 === 0 ? u8.buffer : u8.slice().buffer;
+  const base = u8.byteOffset % 8 === 0 ? u8.byteOffset : 0;
+  const magic = String.fromCharCode(...u8.subarray(0, 4));
+  if (magic !== "LL01") throw new Error(`not a Latent Lab payload (${magic})`);
+  const n = new DataView(buf, base + 4, 4).getUint32(0, true);
+  const head = JSON.parse(new TextDecoder().decode(u8.subarray(8, 8 + n)));
+  const types = { float16: Uint16Array, float32: Float32Array, uint8: Uint8Array };
+  const arrays = head.arrays.map((a) => new types[a.dtype](buf, base + a.offset, a.length));
+  const fill = (x) => {
+    if (Array.isArray(x)) return x.map(fill);
+    if (x && typeof x === "object") {
+      if ("__array__" in x) return arrays[x.__array__];
+      return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, fill(v)]));
+    }
+    return x;
+  };
+  return fill(head.tree);
 }
 
 function makeDecoder(spec) {
   // Every layer is stored transposed (in x out): out += h[i] * row i, and a zero ReLU input,
   // about half of them, skips its whole row. That halves the multiply-adds of a decode.
   const layers = spec.layers.map((l) => {
-    const w = b64ToWeights(l.w, spec.dtype);
+    const w = asFloat32(l.w);
     const wt = new Float32Array(w.length);
     for (let j = 0; j < l.out; j++)
       for (let i = 0; i < l.in; i++) wt[i * l.out + j] = w[j * l.in + i];
-    return { w: wt, b: b64ToWeights(l.b, spec.dtype), nIn: l.in, nOut: l.out };
+    return { w: wt, b: asFloat32(l.b), nIn: l.in, nOut: l.out };
   });
   const bufs = layers.map((l) => new Float64Array(l.nOut));
   const latentDim = layers[0].nIn;
@@ -91,8 +106,7 @@ function digitPainter(canvas) {
 const decoderCache = new Map(); // parsed weights survive the reruns that re-render a component
 
 function decoderFor(spec) {
-  const l0 = spec.layers[0];
-  const id = spec.layers.map((l) => `${l.in}x${l.out}`).join("-") + l0.b.slice(0, 64) + l0.w.slice(-64);
-  if (!decoderCache.has(id)) decoderCache.set(id, makeDecoder(spec));
-  return decoderCache.get(id);
+  // spec.id is the checkpoint's content hash (vae_core.export.decoder_spec)
+  if (!decoderCache.has(spec.id)) decoderCache.set(spec.id, makeDecoder(spec));
+  return decoderCache.get(spec.id);
 }

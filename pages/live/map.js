@@ -5,13 +5,6 @@
 
 window.__latentLabFrames = window.__latentLabFrames || []; // decode+draw ms, for benchmarks
 
-function b64ToUint8(b64) {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
 function el(tag, cls, parent) {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
@@ -64,15 +57,15 @@ function makePanel(root, p, data) {
   const [x0, x1, y0, y1] = p.bounds;
   const toPx = (u, v) => [((u - x0) / (x1 - x0)) * S, (1 - (v - y0) / (y1 - y0)) * S];
   const uvAt = (rx, ry) => [x0 + rx * (x1 - x0), y0 + ry * (y1 - y0)];
-  const pts = b64ToFloat32(p.points);
-  const labels = b64ToUint8(p.labels);
+  const pts = p.points;
+  const labels = p.labels;
 
   const g = base.getContext("2d");
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
   g.fillStyle = "#fff";
   g.fillRect(0, 0, S, S);
   if (p.heat) {
-    const n = p.heatN, hv = b64ToFloat32(p.heat), cell = S / n;
+    const n = p.heatN, hv = p.heat, cell = S / n;
     for (let r = 0; r < n; r++)
       for (let c = 0; c < n; c++) {
         const shade = Math.round(255 - 150 * hv[r * n + c]);
@@ -146,7 +139,8 @@ function makePanel(root, p, data) {
 }
 
 export default function (component) {
-  const { data, parentElement, setTriggerValue } = component;
+  const { parentElement, setTriggerValue } = component;
+  const data = unpack(component.data);
   const root = parentElement.querySelector(".ll-root");
   root.innerHTML = "";
   root.classList.toggle("ll-big", !!data.big);

@@ -4,7 +4,8 @@
 window.__latentLabFrames = window.__latentLabFrames || []; // decode+draw ms, for benchmarks
 
 export default function (component) {
-  const { data, parentElement, setStateValue } = component;
+  const { parentElement, setStateValue } = component;
+  const data = unpack(component.data);
   const root = parentElement.querySelector(".ll-root");
   const dec = decoderFor(data.spec);
   const D = 28 * Math.max(1, Math.floor(data.digitSize / 28));
