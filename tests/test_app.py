@@ -132,3 +132,28 @@ def _labels(name):
     from vae_core.atlas import load_atlas
 
     return load_atlas(CHECKPOINTS / f"{name}.safetensors")["labels"]
+
+
+def test_latent_map_without_the_data_set_says_what_is_missing(monkeypatch, tmp_path):
+    from pages import common
+
+    monkeypatch.setenv("LATENT_LAB_DATA", str(tmp_path))  # an empty data root
+    common.test_images.clear()
+    try:
+        at = open_page(PAGES[0], live=False,
+                       map_click={"uv": np.array([0.0, 0.0], np.float32), "index": 5})
+        assert len(images(at)) == 1  # the decoded spot still works, from the atlas
+        assert any("not on this machine" in i.value for i in at.info)
+    finally:
+        common.test_images.clear()
+
+
+def test_latent_map_click_on_a_dot_shows_that_test_image(data_root, monkeypatch):
+    from pages import common
+
+    monkeypatch.setenv("LATENT_LAB_DATA", str(data_root))
+    common.test_images.clear()
+    at = open_page(PAGES[0], live=False,
+                   map_click={"uv": np.array([0.0, 0.0], np.float32), "index": 5})
+    assert len(images(at)) == 2
+    assert "the test image you clicked: #5" in str(images(at)[1].proto)
