@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pytest
 import torch
 from conftest import small_model
@@ -77,3 +78,15 @@ def test_cli_names_missing_data(tmp_path, trained_vae, monkeypatch, capsys):
     assert evaluate_main([str(ckpt), "--data-root", str(tmp_path / "nodata")]) == 2
     assert "mnist is not available under" in capsys.readouterr().err
     torch.manual_seed(0)
+
+
+def test_iwae_stays_finite_for_a_near_deterministic_posterior(trained_vae, mnist_test):
+    import copy
+
+    sharp = copy.deepcopy(trained_vae)
+    d = sharp.latent_dim
+    with torch.no_grad():  # logvar ~ -120: sigma^2 underflows float32, as with beta = 0
+        sharp.encoder[-1].bias[d:] = -120.0
+        sharp.encoder[-1].weight[d:] = 0.0
+    value = iwae_bound(sharp, mnist_test[0][:50], k=5)
+    assert np.isfinite(value)

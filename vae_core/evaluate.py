@@ -57,7 +57,8 @@ def iwae_bound(model, x, k: int = 100, seed: int = 0, batch_size: int = 100) -> 
         logits = model.decode_logits(z.reshape(-1, mu.shape[1]))
         log_px_z = -reconstruction_nll(logits, xb.repeat(k, 1, 1, 1)).view(k, -1)
         log_pz = log_normal(z, torch.zeros_like(z), torch.zeros_like(z))
-        log_qz = log_normal(z, mu, logvar)
+        # log q(z|x) from eps itself: (z - mu)^2 / sigma^2 would be 0 * inf for a tiny sigma
+        log_qz = -0.5 * torch.sum(math.log(2 * math.pi) + logvar + eps.pow(2), dim=-1)
         log_w = log_px_z + log_pz - log_qz
         total -= (torch.logsumexp(log_w, 0) - math.log(k)).sum().item()
     return total / len(x)
