@@ -86,7 +86,7 @@ if live:
     bounds = [common.atlas(pair[k]["path"]).bounds for k in ("vae", "ae")]
     live_map([pair["vae"], pair["ae"]], dataset, "gap_live", on_click=on_live_click,
              marks=None if state is None else [latent.from_relative(state, b) for b in bounds],
-             heats=[heats.get("vae"), heats.get("ae")], map_size=280, digit_size=112)
+             heats=[heats.get("vae"), heats.get("ae")], map_size=380, digit_size=168)
 
 if state is not None:
     st.subheader("The same spot, decoded by both")

@@ -61,7 +61,7 @@ def test_images(dataset: str):
     if not is_available(dataset):
         return None
     x, _ = load_split(dataset, train=False, download=False)
-    return (x[:, 0] * 255).round().to(dtype=__import__("torch").uint8).numpy()
+    return (x[:, 0].numpy() * 255).round().astype(np.uint8)
 
 
 def models_of(dataset: str, kind: str | None = None, latent_dim: int | None = None) -> list[dict]:

@@ -48,9 +48,12 @@ def page(browser):
 
 def shot(page, name):
     folder = os.environ.get("LATENT_LAB_SCREENSHOTS")
-    if folder:
+    if folder:  # Streamlit scrolls inside its own container: a tall viewport shows it all
         Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+        page.set_viewport_size({"width": 1400, "height": 2200})
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"))
+        page.set_viewport_size({"width": 1400, "height": 1000})
 
 
 def open_page(page, url, path=""):

@@ -15,6 +15,8 @@ Written by `python -m vae_core.recipes index` from each file's metadata and from
 Monte Carlo over 10 draws of z per image, seed 0; the importance-weighted bound uses k=100).
 All nats are per image: Bernoulli BCE summed over 784 pixels (+ KL), as pytorch/examples.
 Weights are stored in half precision and the figures are those of the stored weights.
+"train s" is wall time on a shared 2-core CPU machine, mostly with two trainings running at once
+(one torch thread each, `--threads 1`); mnist_vae_2d ran with two threads beside other work.
 
 | file | kind | data | latent | beta | loss | epochs | train s | test -ELBO | recon | KL | IWAE k=100 | accuracy | MB |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|---|

@@ -25,7 +25,7 @@ RECIPES: dict[str, list[str]] = {
     "mnist_vae_2d_beta4": ["--kind", "vae", "--beta", "4", "--epochs", "10"],
     "fashion_vae_2d": ["--dataset", "fashion-mnist", "--kind", "vae", "--epochs", "15"],
     "fashion_ae_2d": ["--dataset", "fashion-mnist", "--kind", "ae", "--epochs", "15"],
-    "mnist_judge": ["--kind", "classifier", "--epochs", "4"],
+    "mnist_judge": ["--kind", "classifier", "--epochs", "10"],
     "fashion_judge": ["--dataset", "fashion-mnist", "--kind", "classifier", "--epochs", "8"],
 }
 

@@ -41,6 +41,7 @@ function makePanel(root, p, data) {
   const box = el("div", "ll-panel", root);
   if (p.title) el("div", "ll-title", box).textContent = p.title;
   const row = el("div", "ll-row", box);
+  if (data.panels.length > 1) row.style.flexDirection = "column"; // maps side by side, digits below
   const stack = el("div", "ll-stack", row);
   stack.style.width = stack.style.height = `${S}px`;
   const base = el("canvas", "ll-base", stack);
