@@ -12,7 +12,7 @@ import streamlit as st
 from vae_core import latent
 from vae_core.atlas import load_atlas
 from vae_core.checkpoint import list_checkpoints, load_model
-from vae_core.data import class_names, is_available, load_split
+from vae_core.data import DataUnavailableError, class_names, load_split, on_disk
 from vae_core.images import digit_image, png_bytes
 
 CHECKPOINTS = Path(os.environ.get("LATENT_LAB_CHECKPOINTS")
@@ -58,9 +58,12 @@ def atlas(path: str) -> Atlas:
 @st.cache_resource(show_spinner="Loading the test images…")
 def test_images(dataset: str):
     """The raw test images as uint8 (N, 28, 28), or None where the data set is not on disk."""
-    if not is_available(dataset):
+    if not on_disk(dataset):  # never start a download from a page
         return None
-    x, _ = load_split(dataset, train=False, download=False)
+    try:
+        x, _ = load_split(dataset, train=False)  # unpacks the .gz files (md5-checked) if need be
+    except DataUnavailableError:  # e.g. a corrupt file: the pages say the images are missing
+        return None
     return (x[:, 0].numpy() * 255).round().astype(np.uint8)
 
 

@@ -6,7 +6,14 @@ import shutil
 import pytest
 import torch
 
-from vae_core.data import DataUnavailableError, data_root, is_available, load_split, subset
+from vae_core.data import (
+    DataUnavailableError,
+    data_root,
+    is_available,
+    load_split,
+    on_disk,
+    subset,
+)
 
 
 def test_test_split_shape_and_range(mnist_test):
@@ -31,7 +38,7 @@ def test_small_copied_slice_loads_offline(tmp_path, data_root, monkeypatch):
         shutil.copy(f, raw)
     for f in (data_root / "MNIST" / "raw").glob("train-*.gz"):
         shutil.copy(f, raw)
-    assert not is_available("mnist", tmp_path)
+    assert not is_available("mnist", tmp_path) and on_disk("mnist", tmp_path)
     x, y = load_split("mnist", train=False, root=tmp_path)
     assert len(x) == 10_000 and is_available("mnist", tmp_path)
     xs, ys = subset(x, y, 64, seed=3)
@@ -56,6 +63,7 @@ def test_missing_data_fails_fast_with_where_and_how(tmp_path, monkeypatch):
     from torchvision.datasets import FashionMNIST
 
     monkeypatch.setattr(FashionMNIST, "mirrors", ["http://127.0.0.1:9/"])
+    assert not on_disk("fashion-mnist", tmp_path)
     with pytest.raises(DataUnavailableError) as info:
         load_split("fashion-mnist", train=True, root=tmp_path)
     msg = str(info.value)

@@ -56,6 +56,14 @@ def is_available(dataset: str, root=None) -> bool:
     return all((raw / Path(url).stem).is_file() for url, _ in cls.resources)
 
 
+def on_disk(dataset: str, root=None) -> bool:
+    """True when the data set can be loaded without the network: unpacked, or its .gz files."""
+    if is_available(dataset, root):
+        return True
+    raw = _raw_folder(dataset, data_root(root))
+    return all((raw / Path(url).name).is_file() for url, _ in _torchvision_class(dataset).resources)
+
+
 def load_split(
     dataset: str, train: bool, root=None, download: bool = True
 ) -> tuple[torch.Tensor, torch.Tensor]:
