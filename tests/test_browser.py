@@ -51,7 +51,7 @@ def shot(page, name):
     if folder:  # Streamlit scrolls inside its own container: a tall viewport shows it all
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.set_viewport_size({"width": 1400, "height": 2200})
-        page.wait_for_timeout(800)
+        page.wait_for_timeout(3000)
         page.screenshot(path=str(Path(folder) / f"{name}.png"))
         page.set_viewport_size({"width": 1400, "height": 1000})
 

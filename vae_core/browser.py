@@ -71,7 +71,13 @@ def launch(playwright):
 
 
 def wait_idle(page, timeout: float = 30_000):
-    """Wait until Streamlit has finished running the script (the status widget is gone)."""
-    page.wait_for_timeout(300)
-    page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=timeout)
-    page.wait_for_timeout(200)
+    """Wait until Streamlit has finished the script run: no status widget and no spinner,
+    twice in a row 250 ms apart (the status widget only shows up after a short delay)."""
+    busy = "[data-testid='stStatusWidget'], [data-testid='stSpinner']"
+    deadline = time.monotonic() + timeout / 1000
+    quiet = 0
+    while quiet < 2:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app kept running")
+        page.wait_for_timeout(250)
+        quiet = quiet + 1 if page.locator(busy).count() == 0 else 0

@@ -69,7 +69,7 @@ function makePanel(root, p, data) {
     const n = p.heatN, hv = p.heat, cell = S / n;
     for (let r = 0; r < n; r++)
       for (let c = 0; c < n; c++) {
-        const shade = Math.round(255 - 150 * hv[r * n + c]);
+        const shade = Math.round(255 - 100 * hv[r * n + c]); // light: the dots stay readable
         g.fillStyle = `rgb(${shade},${shade},${shade})`;
         g.fillRect(c * cell, r * cell, cell + 0.5, cell + 0.5);
       }
