@@ -136,12 +136,6 @@ def test_random_pair_is_seeded_and_mixes_classes():
     assert (a, b) == latent.random_pair(labels, 5) and labels[a] != labels[b]
 
 
-def test_nearest():
-    pts = np.array([[0, 0], [1, 1], [5, 5]], np.float32)
-    assert latent.nearest(pts, [0.9, 1.2]) == 1
-    assert latent.nearest(pts, [3, 3], max_distance=1) is None
-
-
 def test_decode_is_deterministic_and_batched():
     model = small_model("vae")
     z = torch.randn(2500, 2).numpy()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 IMAGE_SHAPE = (1, 28, 28)  # MNIST and Fashion-MNIST: one grey channel, 28x28 pixels
 NUM_PIXELS = IMAGE_SHAPE[0] * IMAGE_SHAPE[1] * IMAGE_SHAPE[2]
@@ -60,7 +60,6 @@ class TrainConfig:
     loss: str = "elbo"  # "elbo" (recon + beta*KL), "recon" (KL weight 0), "kl" (recon weight 0)
     seed: int = 0
     threads: int = 0  # torch threads; 0 keeps torch's default
-    extra: dict = field(default_factory=dict)  # free-form notes, kept in the checkpoint
 
     def __post_init__(self):
         if self.loss not in ("elbo", "recon", "kl"):

@@ -144,15 +144,6 @@ def gap_map(model, judge, plane: Plane, bounds, n: int = 40, threshold: float = 
     }
 
 
-def nearest(points: np.ndarray, uv, max_distance: float | None = None) -> int | None:
-    """Index of the point nearest to uv (None if farther than max_distance)."""
-    d = np.linalg.norm(points[:, :2] - np.asarray(uv, np.float32)[None, :2], axis=1)
-    i = int(d.argmin())
-    if max_distance is not None and d[i] > max_distance:
-        return None
-    return i
-
-
 def slider_range(mu: np.ndarray, prior: float = 3.0, quantile: float = 0.001):
     """Per-dimension (lo, hi): the prior's +-3 sigma, widened to hold the codes' spread."""
     lo = np.minimum(-prior, np.quantile(mu, quantile, axis=0))
