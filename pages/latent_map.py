@@ -20,7 +20,6 @@ st.markdown(
 )
 
 
-
 def on_click():  # runs before the rerun, so the same run draws the mark and the digit
     click = common.clicked_point(st.session_state["map_chart"])
     if click is not None:
