@@ -29,15 +29,21 @@ def pick_device() -> str:
 
 
 def fit(model, step, x, y, tcfg: TrainConfig, device: str = "cpu", progress: bool = True):
-    """Adam with a cosine schedule over shuffled mini-batches of in-memory tensors.
+    """Adam (fused where torch has it) and a cosine schedule over shuffled in-memory mini-batches.
 
     `step(xb, yb)` returns a dict of scalar tensors with at least "loss". Returns the history:
     one dict per epoch of the mean of every part, plus the seconds it took.
     """
     torch.manual_seed(tcfg.seed)
     gen = torch.Generator().manual_seed(tcfg.seed)
+    # Squares of tiny gradients (pixels that are almost never ink) are subnormal floats, which
+    # x86 CPUs handle in microcode, many times slower: flush them to zero while training.
+    flush = torch.set_flush_denormal(True)
     model.to(device).train()
-    opt = torch.optim.Adam(model.parameters(), lr=tcfg.lr)
+    # The fused kernel updates every tensor in one pass: 4 ms instead of 17 ms per step for the
+    # 2.9 M-parameter MLP on this 2-core CPU, where the step is memory-bound (same arithmetic).
+    fused = torch.device(device).type in ("cpu", "cuda")
+    opt = torch.optim.Adam(model.parameters(), lr=tcfg.lr, fused=fused or None)
     steps_per_epoch = -(-len(x) // tcfg.batch_size)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(
         opt, T_max=tcfg.epochs * steps_per_epoch, eta_min=tcfg.lr_min
@@ -62,6 +68,8 @@ def fit(model, step, x, y, tcfg: TrainConfig, device: str = "cpu", progress: boo
         record.update(epoch=epoch + 1, seconds=time.perf_counter() - t0)
         history.append(record)
         bar.set_postfix({k: f"{v:.3f}" for k, v in record.items() if k not in ("epoch",)})
+    if flush:
+        torch.set_flush_denormal(False)
     model.eval()
     return history
 
@@ -128,6 +136,8 @@ def model_config(args):
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    # Before any tensor work: threads inherit the flag only from the thread that creates them
+    torch.set_flush_denormal(True)
     tcfg = TrainConfig(
         epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, lr_min=args.lr_min,
         beta=args.beta, loss=args.loss, seed=args.seed, threads=args.threads,
