@@ -144,6 +144,20 @@ def gap_map(model, judge, plane: Plane, bounds, n: int = 40, threshold: float = 
     }
 
 
+def ellipse(center, sigma, k: float = 1.0, n: int = 73) -> np.ndarray:
+    """(n, 2) points on the axis-aligned ellipse center + k * sigma * (cos t, sin t), closed."""
+    t = np.linspace(0.0, 2.0 * np.pi, n, dtype=np.float32)
+    c, s = np.asarray(center, np.float32)[:2], np.asarray(sigma, np.float32)[:2]
+    return np.stack([c[0] + k * s[0] * np.cos(t), c[1] + k * s[1] * np.sin(t)], 1)
+
+
+def posterior_samples(mu, logvar, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The reparameterization trick, seeded: (eps (k, D) ~ N(0, I), z = mu + sigma * eps)."""
+    mu = np.asarray(mu, np.float32)
+    eps = np.random.default_rng(seed).standard_normal((k, mu.shape[-1])).astype(np.float32)
+    return eps, mu + np.exp(0.5 * np.asarray(logvar, np.float32)) * eps
+
+
 def slider_range(mu: np.ndarray, prior: float = 3.0, quantile: float = 0.001):
     """Per-dimension (lo, hi): the prior's +-3 sigma, widened to hold the codes' spread."""
     lo = np.minimum(-prior, np.quantile(mu, quantile, axis=0))
