@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from vae_core import latent
+from vae_core import latent, urlstate
 from vae_core.atlas import load_atlas
 from vae_core.checkpoint import list_checkpoints, load_model
 from vae_core.data import DataUnavailableError, class_names, load_split, on_disk
@@ -95,7 +97,21 @@ def model_label(meta: dict) -> str:
     return f"{kind}, {meta['latent_dim']}-D{extra}"
 
 
-FRAME_FLAG = "_frame_ran"  # set by app.py around page.run()
+_run = threading.local()  # one script run at a time per thread: app.py marks its page runs
+
+
+@contextlib.contextmanager
+def framed():
+    """app.py runs the page inside this, so the page knows the sidebar is already drawn.
+
+    A thread-local rather than session state: a write to session state in a `finally` after
+    st.stop() is lost, which left a stale flag behind.
+    """
+    _run.framed = True
+    try:
+        yield
+    finally:
+        _run.framed = False
 
 
 def sidebar() -> tuple[str, dict]:
@@ -108,6 +124,10 @@ def sidebar() -> tuple[str, dict]:
         if not datasets:
             st.error(f"No usable model in `{CHECKPOINTS}`.")
             st.stop()
+        first_run = "_url_sidebar" not in st.session_state
+        if first_run:  # a shared link sets the data set, model and presenter mode once
+            st.session_state["_url_sidebar"] = True
+            _sidebar_from_url(datasets)
         if st.session_state.get("dataset") not in datasets:
             st.session_state["dataset"] = datasets[0]
         dataset = st.radio("Data set", datasets, key="dataset", format_func=DATASET_LABELS.get,
@@ -122,22 +142,127 @@ def sidebar() -> tuple[str, dict]:
         st.toggle("Live decoding in the browser", value=True, key="live",
                   help="Decode under the pointer as it moves, in your browser. Off: click to "
                        "decode on the server.")
-        if bad:
+        presenter = st.toggle("Presenter mode", key="presenter",
+                              help="Bigger text and pictures for a projector; hides downloads "
+                                   "and the fine print.")
+        if bad and not presenter:
             with st.expander(f"{len(bad)} checkpoint file(s) skipped"):
                 for e in bad:
                     st.caption(f"`{Path(e.path).name}`: {e.problem}")
+    if presenter:
+        st.html(PRESENTER_CSS)
     return dataset, choices[names.index(name)]
+
+
+# Presenter mode: a projector needs big type and big digits, not downloads and fine print
+PRESENTER_CSS = """<style>
+html, .stApp { font-size: 22px; }
+.stApp h1 { font-size: 2.6rem; } .stApp h2 { font-size: 2.1rem; } .stApp h3 { font-size: 1.6rem; }
+[data-testid="stDownloadButton"], [data-testid="stCaptionContainer"],
+[data-testid="stExpander"], header[data-testid="stHeader"] { display: none; }
+[data-testid="stImage"] img { image-rendering: pixelated; min-width: 100%; }
+.block-container { padding-top: 1rem; max-width: 100%; }
+</style>"""
+
+
+def _sidebar_from_url(datasets: list[str]):
+    params = st.query_params
+    values, problems = urlstate.parse_all(params, {
+        "dataset": urlstate.choice(datasets), "presenter": urlstate.choice(["0", "1"])})
+    if "dataset" in values:
+        st.session_state["dataset"] = values["dataset"]
+    if "presenter" in values:
+        st.session_state["presenter"] = values["presenter"] == "1"
+    dataset = st.session_state.get("dataset", datasets[0])
+    names = [m["name"] for m in models_of(dataset) if m["kind"] in ("vae", "ae")]
+    model_values, more = urlstate.parse_all(params, {"model": urlstate.choice(names)})
+    if "model" in model_values:
+        st.session_state["model"] = model_values["model"]
+    st.session_state["_url_problems"] = problems + more
+
+
+def url_values(page: str, parsers: dict) -> dict:
+    """The page's settings in the URL, checked, on the page's first run in this session only.
+
+    Problems (and those of the sidebar's settings) are shown once as one warning; the page then
+    goes on with its defaults.
+    """
+    done = st.session_state.setdefault("_url_pages", set())
+    if page in done:
+        return {}
+    done.add(page)
+    values, problems = urlstate.parse_all(st.query_params, parsers)
+    problems = st.session_state.pop("_url_problems", []) + problems
+    if problems:
+        st.warning("Some settings in the link were not usable and were left at their defaults: "
+                   + "; ".join(problems) + ".", icon=":material/link_off:")
+    return values
+
+
+def share(**page_params):
+    """Write the current view into the URL, so the address bar is a bookmark of this view."""
+    params = {"dataset": st.session_state.get("dataset"), "model": st.session_state.get("model")}
+    if st.session_state.get("presenter"):
+        params["presenter"] = "1"
+    params.update(page_params)
+    clean = {k: str(v) for k, v in params.items() if v is not None}
+    if dict(st.query_params) != clean:
+        st.query_params.from_dict(clean)
+
+
+def eval_figures(name: str) -> dict:
+    """The evaluation CLI's test figures for a shipped checkpoint ({} if it was not evaluated)."""
+    import json
+
+    path = CHECKPOINTS / "eval" / f"{name}.json"
+    try:
+        return json.loads(path.read_text())["test"]
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+def pick_test_image(at: Atlas, dataset: str, prefix: str, default_class: int = 0) -> int:
+    """Class and example pickers for a test image; returns its test-set index."""
+    names = class_names(dataset)
+    st.session_state.setdefault(f"{prefix}_class", default_class)
+    st.session_state.setdefault(f"{prefix}_example", 0)
+    c1, c2 = st.columns(2)
+    cls = c1.selectbox("Class", range(10), key=f"{prefix}_class", format_func=lambda c: names[c])
+    members = np.flatnonzero(at.labels == cls)
+    k = c2.number_input("Example", 0, len(members) - 1, key=f"{prefix}_example")
+    return int(members[min(int(k), len(members) - 1)])
+
+
+def test_index_params(at: Atlas, prefix: str, value: int):
+    """Set a pick_test_image's widgets to show test image `value`."""
+    cls = int(at.labels[value])
+    st.session_state[f"{prefix}_class"] = cls
+    st.session_state[f"{prefix}_example"] = int(np.searchsorted(
+        np.flatnonzero(at.labels == cls), value))
 
 
 def selected() -> tuple[str, dict]:
     """The dataset and model chosen in the sidebar.
 
-    app.py draws the sidebar before it runs a page. Streamlit runs a page file on its own
-    (without app.py) when a fresh server's first request is a deep link, because the folder is
-    called pages/ (its legacy multipage mode); the page then draws the sidebar itself.
+    app.py draws the sidebar before it runs a page. Until some session has run app.py, Streamlit
+    is in its legacy multipage mode (the folder is called pages/): a deep link such as a
+    bookmarked /posterior?digit=18 on a freshly started server runs the page file alone, with
+    an automatic navigation listing every file. The page then switches the process to app.py's
+    navigation (what st.navigation does on its first call) and reruns, so the same URL comes
+    back framed. Should that not work, the page draws the sidebar itself and carries on.
     """
-    if not st.session_state.get(FRAME_FLAG):
+    if not getattr(_run, "framed", False):
+        tries = st.session_state.get("_reframe_tries", 0)
+        # AppTest forces the legacy mode before every run of its own: there, draw in place
+        if tries < 1 and not st.get_option("global.appTest"):
+            from streamlit.runtime.pages_manager import PagesManager
+
+            st.session_state["_reframe_tries"] = tries + 1
+            PagesManager.uses_pages_directory = False
+            st.rerun()
         st.session_state["model_meta"] = sidebar()[1]
+    else:
+        st.session_state["_reframe_tries"] = 0
     return st.session_state["dataset"], st.session_state["model_meta"]
 
 
@@ -151,11 +276,12 @@ def show_digit(probs: np.ndarray, caption: str, key: str, scale: int = 10):
 
 def latent_map(at: Atlas, dataset: str, *, marks: list[dict] | None = None,
                paths: list[dict] | None = None, heat: dict | None = None,
-               height: int = 560, click_grid: bool = True) -> go.Figure:
+               height: int = 560, click_grid: bool = True, legend: bool = True,
+               title: str | None = None, bounds=None) -> go.Figure:
     """The test encodings as a scatter, one trace per class, over an invisible click grid."""
     names = class_names(dataset)
     fig = go.Figure()
-    x0, x1, y0, y1 = at.bounds
+    x0, x1, y0, y1 = at.bounds if bounds is None else bounds
     if heat is not None:
         n = heat["z"].shape[0]
         fig.add_trace(go.Heatmap(
@@ -181,10 +307,14 @@ def latent_map(at: Atlas, dataset: str, *, marks: list[dict] | None = None,
             hovertemplate=f"{names[c]}<br>test #%{{customdata}}<extra></extra>",
         ))
     for p in paths or []:
-        fig.add_trace(go.Scattergl(x=p["uv"][:, 0], y=p["uv"][:, 1], mode="lines+markers",
-                                 name=p.get("name", "path"), showlegend=False, hoverinfo="skip",
-                                 line=dict(color=p.get("color", "black"), width=3),
-                                 marker=dict(size=5, color=p.get("color", "black"))))
+        fig.add_trace(go.Scattergl(
+            x=p["uv"][:, 0], y=p["uv"][:, 1], mode=p.get("mode", "lines+markers"),
+            name=p.get("name", "path"), showlegend=False, hoverinfo="skip",
+            line=dict(color=p.get("color", "black"), width=p.get("width", 3),
+                      dash=p.get("dash", "solid")),
+            marker=dict(size=p.get("size", 5), color=p.get("color", "black"),
+                        symbol=p.get("symbol", "circle")),
+        ))
     for m in marks or []:
         fig.add_trace(go.Scattergl(  # WebGL too: SVG traces would hide under the WebGL dots
             x=[m["uv"][0]], y=[m["uv"][1]], mode="markers+text", text=[m.get("text", "")],
@@ -199,7 +329,8 @@ def latent_map(at: Atlas, dataset: str, *, marks: list[dict] | None = None,
         clickmode="event+select", legend=dict(itemsizing="constant", font=dict(size=14)),
         xaxis=dict(range=[x0, x1], title=f"{axis}₁", zeroline=False),
         yaxis=dict(range=[y0, y1], title=f"{axis}₂", zeroline=False),
-        plot_bgcolor="white",
+        plot_bgcolor="white", showlegend=legend,
+        title=dict(text=title, font=dict(size=16)) if title else None,
     )
     return fig
 

@@ -13,6 +13,8 @@ from vae_core import latent
 
 APP = "../app.py"
 PAGES = ["pages/latent_map.py", "pages/sliders.py", "pages/interpolate.py", "pages/ae_vs_vae.py"]
+LESSONS = ["pages/loss_terms.py", "pages/posterior.py", "pages/manifold.py", "pages/your_digit.py",
+           "pages/anomalies.py"]
 
 
 def open_page(page: str, dataset: str = "mnist", **state) -> AppTest:
@@ -33,7 +35,7 @@ def images(at) -> list:
 
 
 @pytest.mark.parametrize("dataset", ["mnist", "fashion-mnist"])
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", PAGES + LESSONS)
 def test_every_page_renders(page, dataset):
     at = open_page(page, dataset)
     assert at.session_state["dataset"] == dataset
@@ -157,3 +159,124 @@ def test_latent_map_click_on_a_dot_shows_that_test_image(data_root, monkeypatch)
                    map_click={"uv": np.array([0.0, 0.0], np.float32), "index": 5})
     assert len(images(at)) == 2
     assert "the test image you clicked: #5" in str(images(at)[1].proto)
+
+
+# --- the lessons -------------------------------------------------------------------------------
+
+def _eval(name):
+    import json
+
+    from pages.common import CHECKPOINTS
+
+    return json.loads((CHECKPOINTS / "eval" / f"{name}.json").read_text())["test"]
+
+
+def test_loss_terms_show_the_evaluated_numbers_and_turn_beta():
+    at = open_page(LESSONS[0])
+    text = " ".join(m.value for m in at.markdown)
+    for name in ("mnist_vae_2d_recon_only", "mnist_vae_2d_kl_only", "mnist_vae_2d"):
+        assert f"{_eval(name)['neg_elbo']:.1f}" in text, name  # from the evaluation CLI's JSON
+    at.select_slider(key="loss_beta").set_value("β = 4").run()
+    assert not at.exception
+    assert "dl_prior_mnist_vae_2d_beta4" in str([d.proto for d in at.get("download_button")])
+    assert at.query_params["beta"] == "β = 4"
+
+
+def test_posterior_samples_follow_the_reparameterization_trick():
+    at = open_page(LESSONS[1])
+    at.selectbox(key="post_class").set_value(5).run()
+    at.slider(key="post_k").set_value(4).run()
+    seed = at.session_state["post_seed"]
+    at.button[0].click().run()  # "Resample ε"
+    assert at.session_state["post_seed"] == seed + 1 and not at.exception
+    table = at.dataframe[0].value
+    atlas_labels = _labels("mnist_vae_2d")
+    index = int(np.flatnonzero(atlas_labels == 5)[0])
+    from pages.common import CHECKPOINTS
+    from vae_core.atlas import load_atlas
+
+    a = load_atlas(CHECKPOINTS / "mnist_vae_2d.safetensors")
+    eps, z = latent.posterior_samples(a["mu"][index], a["logvar"][index], 4, seed + 1)
+    assert np.allclose(table[["z₁", "z₂"]].to_numpy(), z, atol=1e-5)
+    assert np.allclose(table[["ε₁", "ε₂"]].to_numpy(), eps, atol=1e-5)
+    assert at.query_params["digit"] == str(index)
+
+
+def test_posterior_click_on_a_test_point_takes_that_image():
+    at = open_page(LESSONS[1])
+    idx = int(np.flatnonzero(_labels("mnist_vae_2d") == 8)[2])
+    at.session_state["post_pending"] = idx
+    at.run()
+    assert at.session_state["post_class"] == 8 and at.session_state["post_example"] == 2
+
+
+def test_manifold_grid_kind_and_size():
+    at = open_page(LESSONS[2])
+    at.slider(key="manifold_size").set_value(7).run()
+    at.radio(key="manifold_grid").set_value("linear").run()
+    assert not at.exception
+    assert any("7×7 decoded grid" in str(i.proto) for i in images(at))
+
+
+def test_your_digit_upload_lands_on_the_map_and_is_judged():
+    import io
+
+    from PIL import Image, ImageDraw
+
+    at = open_page(LESSONS[3])
+    assert any("Draw a digit" in i.value for i in at.info)
+    img = Image.new("L", (200, 200), 255)
+    ImageDraw.Draw(img).line([(100, 30), (100, 170)], fill=0, width=18)  # a dark "1" on paper
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    _upload(at, "one.png", buf.getvalue())
+    assert not at.exception and not at.warning
+    assert any("The judge reads: 1" in m.value for m in at.markdown)
+    _upload(at, "notes.txt", b"not a picture at all")
+    assert any("Cannot use your upload" in w.value for w in at.warning) and not at.exception
+
+
+def _upload(at, name, data):
+    at.file_uploader(key="upload").upload(name, data).run()
+
+
+def test_anomalies_page_scores_both_test_sets(data_root, monkeypatch):
+    from pages import common
+
+    monkeypatch.setenv("LATENT_LAB_DATA", str(data_root))
+    common.test_images.clear()
+    at = open_page(LESSONS[4])
+    assert not at.exception
+    auc = float(at.metric[0].value)
+    assert auc > 0.9
+    at.radio(key="noise_kind").set_value("occlusion").run()
+    at.slider(key="noise_strength").set_value(0.5).run()
+    assert not at.exception and at.query_params["noise"] == "occlusion"
+    key = "anomaly_threshold_mnist_vae_2d"
+    at.slider(key=key).set_value(at.slider(key=key).max).run()
+    assert at.metric[1].value == "0.0%" or float(at.metric[1].value.rstrip("%")) < 1
+
+
+def test_a_shared_link_reopens_the_view():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(dataset="fashion-mnist", model="fashion_ae_2d", presenter="1")
+    at.run()
+    assert at.session_state["dataset"] == "fashion-mnist"
+    assert at.session_state["model"] == "fashion_ae_2d" and at.session_state["presenter"]
+    assert not at.warning
+
+
+@pytest.mark.parametrize("params", [
+    {"dataset": "cifar10"}, {"model": "../../etc/passwd"}, {"presenter": "yes"},
+    {"seed": "NaN", "k": "1e400", "digit": "-1"}, {"digit": "x" * 10_000},
+])
+def test_garbage_in_the_link_falls_back_with_a_notice(params):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(params)
+    at.run()
+    at.switch_page(LESSONS[1]).run()
+    assert not at.exception
+    assert at.session_state["dataset"] == "mnist" and at.session_state["model"] == "mnist_vae_2d"
+    assert at.session_state["post_k"] == 8 and at.session_state["post_seed"] == 0
+    warnings = " ".join(w.value for w in at.warning)
+    assert "not usable" in warnings and len(warnings) < 1000

@@ -21,7 +21,8 @@ if chromium_path() is None:
 
 sync_api = pytest.importorskip("playwright.sync_api")
 PAGES = {"latent_map": "", "sliders": "sliders", "interpolate": "interpolate",
-         "ae_vs_vae": "ae_vs_vae"}
+         "ae_vs_vae": "ae_vs_vae", "loss_terms": "loss_terms", "posterior": "posterior",
+         "manifold": "manifold", "your_digit": "your_digit", "anomalies": "anomalies"}
 
 
 @pytest.fixture(scope="module")
@@ -158,3 +159,35 @@ def test_every_page_opens_without_errors(page, app_url, name):
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.locator("h2").first.inner_text()
     shot(page, name)
+
+
+def test_a_bookmark_opens_framed_on_a_freshly_started_server(browser):
+    """The first request a new server sees is a deep link with settings in its query string."""
+    with running_app() as url:
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = ctx.new_page()
+        open_page(page, url, "posterior?digit=0&k=4&seed=3")  # test #0 is a 7
+        nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+        assert "Lessons" in nav and "common" not in nav  # app.py's navigation, not the files
+        page.get_by_text("the 4 samples z = μ + σ·ε, decoded (seed 3)").wait_for(timeout=30_000)
+        assert "test #0, a 7" in page.locator("[data-testid='stMain']").inner_text()
+        assert "digit=0" in page.url and "k=4" in page.url and "seed=3" in page.url
+        ctx.close()
+
+
+def test_drawing_a_digit_shows_where_it_lands(page, app_url):
+    open_page(page, app_url, "your_digit")
+    pad = page.locator("canvas.ll-pad")
+    pad.wait_for(timeout=60_000)
+    box = pad.bounding_box()
+    x0, y0, w, h = box["x"], box["y"], box["width"], box["height"]
+    page.mouse.move(x0 + w * 0.5, y0 + h * 0.15)  # a "1": one stroke down the middle
+    page.mouse.down()
+    for i in range(20):
+        page.mouse.move(x0 + w * 0.5, y0 + h * (0.15 + i * 0.035))
+    page.mouse.up()
+    page.get_by_text("The judge reads").wait_for(timeout=30_000)
+    wait_idle(page)
+    assert "The judge reads: 1" in page.locator("[data-testid='stMain']").inner_text()
+    assert page.locator("[data-testid='stException']").count() == 0
+    shot(page, "your_digit_drawn")

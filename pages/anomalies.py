@@ -1,0 +1,154 @@
+"""Denoising and anomalies: what the VAE makes of a corrupted digit, and of things it never saw."""
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from pages import common
+from vae_core import anomaly, latent, urlstate
+from vae_core.images import mosaic
+
+dataset, meta = common.selected()
+if meta["kind"] != "vae":  # scores need a VAE; the sidebar may hold the autoencoder
+    meta = common.find(dataset, "vae_2d") or meta
+other = "fashion-mnist" if dataset == "mnist" else "mnist"
+at = common.atlas(meta["path"])
+m = common.model(meta["path"])
+images = common.test_images(dataset)
+names = common.class_names(dataset)
+own_word = "digits" if dataset == "mnist" else "clothes"
+
+st.header("Denoising and anomalies")
+st.markdown(
+    f"A VAE only knows how to draw what it was trained on. Give it a corrupted image and its "
+    f"reconstruction pulls it back towards the {own_word} it knows; give it something else "
+    f"entirely and the negative ELBO (how many nats the image costs the model) rises, which "
+    f"makes it an anomaly detector. Model: {common.model_label(meta)}, trained on "
+    f"{common.DATASET_LABELS[dataset]}."
+)
+
+url = common.url_values("anomalies", {"noise": urlstate.choice(list(anomaly.NOISES)),
+                                      "strength": urlstate.number(0.0, 1.0),
+                                      "seed": urlstate.integer(0, 10_000)})
+for key, name in (("noise_kind", "noise"), ("noise_strength", "strength"), ("noise_seed", "seed")):
+    if name in url:
+        st.session_state[key] = url[name]
+st.session_state.setdefault("noise_kind", "gaussian")
+st.session_state.setdefault("noise_strength", 0.3)
+st.session_state.setdefault("noise_seed", 0)
+
+st.subheader("Denoising")
+if images is None:
+    common.no_data_notice(dataset)
+else:
+    c1, c2, c3, c4 = st.columns([2, 1.2, 1.2, 0.8], vertical_alignment="bottom")
+    with c1:
+        index = common.pick_test_image(at, dataset, "noise", default_class=2)
+    kind = c2.radio("Noise", anomaly.NOISES, key="noise_kind")
+    strength = c3.slider("Strength", 0.0, 1.0, step=0.05, key="noise_strength")
+    seed = c4.number_input("Seed", 0, 10_000, key="noise_seed")
+    vaes = sorted(common.models_of(dataset, "vae"), key=lambda v: -v["latent_dim"])
+    vaes = [v for v in vaes if v.get("train", {}).get("loss", "elbo") == "elbo"
+            and v["beta"] == 1.0] or [meta]
+    names_ = [v["name"] for v in vaes]
+    den_name = st.radio("Denoise with", names_, key="noise_model", horizontal=True,
+                        format_func=lambda n: common.model_label(vaes[names_.index(n)]),
+                        help="More latent dimensions keep more detail of the digit.")
+    den = common.model(vaes[names_.index(den_name)]["path"])
+    clean = images[index] / 255.0
+    noisy = anomaly.add_noise(clean, kind, strength, int(seed))
+    mu, _ = latent.encode(den, noisy[None])
+    recon = latent.decode(den, mu)[0]
+    cols = st.columns(3)
+    for col, (pic, cap, key) in zip(cols, ((clean, "clean test image", "clean"),
+                                           (noisy, f"{kind}, strength {strength:.2f}", "noisy"),
+                                           (recon, "VAE reconstruction of the noisy one", "denoised"))):
+        with col:
+            common.show_digit(pic, cap, f"noise_{key}", scale=6)
+    err_noisy = float(np.abs(noisy - clean).mean())
+    err_recon = float(np.abs(recon - clean).mean())
+    verdict = ("closer to the clean image than the noisy input was: the model was never "
+               "trained on noise, it denoises because it can only draw what looks like its "
+               "training data" if err_recon < err_noisy else
+               "further from the clean image than the noisy input: at this strength the model "
+               "no longer sees the right digit, or cannot draw its details (try the 20-D model)")
+    st.caption(f"Mean absolute difference from the clean image: noisy {err_noisy:.3f}, "
+               f"reconstruction {err_recon:.3f}, i.e. {verdict}.")
+
+
+@st.cache_data(show_spinner="Scoring both test sets…", max_entries=8)
+def scored(path: str, own: str, foreign: str) -> dict | None:
+    x_own, x_other = common.test_images(own), common.test_images(foreign)
+    if x_own is None or x_other is None:
+        return None
+    model = common.model(path)
+    return {"own": anomaly.scores(model, x_own / 255.0),
+            "other": anomaly.scores(model, x_other / 255.0),
+            "noise": anomaly.scores(model, anomaly.uniform_noise(1000))}
+
+
+st.subheader(f"Anomalies: {common.DATASET_LABELS[dataset]} against "
+             f"{common.DATASET_LABELS[other]}")
+s = scored(meta["path"], dataset, other)
+if s is None:
+    st.info("Scoring needs both test sets on this machine.", icon=":material/cloud_off:")
+    common.no_data_notice(dataset if images is None else other)
+    st.stop()
+auc = anomaly.roc_auc(s["own"], s["other"])
+auc_noise = anomaly.roc_auc(s["own"], s["noise"])
+lo = float(np.floor(min(s["own"].min(), s["other"].min())))
+hi = float(np.ceil(np.quantile(np.concatenate([s["own"], s["other"]]), 0.995)))
+t_key = f"anomaly_threshold_{meta['name']}"  # each model has its own range of scores
+st.session_state.setdefault(t_key, float(np.round(np.quantile(s["own"], 0.95))))
+st.session_state[t_key] = float(np.clip(st.session_state[t_key], lo, hi))
+threshold = st.slider("Flag images whose −ELBO is above (nats)", lo, hi, step=1.0, key=t_key)
+own_flagged = float((s["own"] > threshold).mean())
+other_flagged = float((s["other"] > threshold).mean())
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("ROC AUC", f"{auc:.3f}", help="Probability that a random foreign image scores higher "
+          "than a random test image of the model's own data set; 0.5 is chance, 1 is perfect.")
+m2.metric(f"{own_word.capitalize()} flagged (false alarms)", f"{own_flagged:.1%}")
+m3.metric(f"{common.DATASET_LABELS[other]} flagged (caught)", f"{other_flagged:.1%}")
+m4.metric("Uniform noise: ROC AUC", f"{auc_noise:.3f}")
+
+left, right = st.columns([2, 1])
+with left:
+    fig = go.Figure()
+    bins = dict(start=lo, end=hi, size=(hi - lo) / 80)
+    for key, label, color in (("own", common.DATASET_LABELS[dataset], "#1f77b4"),
+                              ("other", common.DATASET_LABELS[other], "#d62728")):
+        fig.add_trace(go.Histogram(x=np.clip(s[key], lo, hi), name=f"{label} (10,000 test)",
+                                   xbins=bins, opacity=0.6, marker_color=color))
+    fig.add_vline(x=threshold, line=dict(color="black", width=3, dash="dash"),
+                  annotation_text="threshold")
+    fig.update_layout(barmode="overlay", height=380, margin=dict(l=10, r=10, t=30, b=10),
+                      xaxis_title="−ELBO per image (nats; clipped at the 99.5th percentile)",
+                      yaxis_title="images", legend=dict(orientation="h", y=1.12),
+                      plot_bgcolor="white")
+    st.plotly_chart(fig, key="anomaly_hist", width="stretch", config=common.PLOT_CONFIG)
+with right:
+    fpr, tpr, _ = anomaly.roc_curve(s["own"], s["other"])
+    roc = go.Figure(go.Scatter(x=fpr, y=tpr, mode="lines", line=dict(width=3), name="ROC"))
+    roc.add_trace(go.Scatter(x=[own_flagged], y=[other_flagged], mode="markers",
+                             marker=dict(size=12, color="black"), name="threshold"))
+    roc.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="chance",
+                             line=dict(dash="dot", color="grey")))
+    roc.update_layout(height=380, margin=dict(l=10, r=10, t=30, b=10), showlegend=False,
+                      xaxis_title="false alarm rate", yaxis_title="caught rate",
+                      plot_bgcolor="white", title=dict(text=f"ROC, AUC = {auc:.3f}"))
+    st.plotly_chart(roc, key="anomaly_roc", width="stretch", config=common.PLOT_CONFIG)
+
+f1, f2 = st.columns(2)
+with f1:
+    worst = np.argsort(s["own"])[::-1][:16]
+    common.show_digit(mosaic(images[worst] / 255.0, 8, pad=1, fill=0.25),
+                      f"the {own_word} the model finds strangest (highest −ELBO)",
+                      "anomaly_own", scale=3)
+with f2:
+    foreign = common.test_images(other)
+    sneaky = np.argsort(s["other"])[:16]
+    common.show_digit(mosaic(foreign[sneaky] / 255.0, 8, pad=1, fill=0.25),
+                      f"the {common.DATASET_LABELS[other]} images that look most familiar "
+                      "(lowest −ELBO)", "anomaly_other", scale=3)
+common.share(noise=st.session_state["noise_kind"], strength=st.session_state["noise_strength"],
+             seed=st.session_state["noise_seed"])
