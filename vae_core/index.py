@@ -16,7 +16,8 @@ Monte Carlo over 10 draws of z per image, seed 0; the importance-weighted bound 
 All nats are per image: Bernoulli BCE summed over 784 pixels (+ KL), as pytorch/examples.
 Weights are stored in half precision and the figures are those of the stored weights.
 "train s" is wall time on a shared 2-core CPU machine, mostly with two trainings running at once
-(one torch thread each, `--threads 1`); mnist_vae_2d ran with two threads beside other work.
+(one torch thread each, `--threads 1`, before the training loop used fused Adam and flushed
+subnormals); mnist_vae_2d was retrained alone with the current loop (two threads).
 
 | file | kind | data | latent | beta | loss | epochs | train s | test -ELBO | recon | KL | IWAE k=100 | accuracy | MB |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|---|

@@ -3,6 +3,7 @@
     python -m vae_core.recipes train --out runs            # every recipe, one after another
     python -m vae_core.recipes train mnist_vae_2d --out runs
     python -m vae_core.recipes evaluate --dir checkpoints  # writes checkpoints/eval/<name>.json
+    python -m vae_core.recipes anomaly --dir checkpoints   # eval/anomaly_<name>.json (ROC AUC)
     python -m vae_core.recipes index --dir checkpoints     # checkpoints/INDEX.md + README table
 """
 
@@ -48,7 +49,7 @@ def _names(args) -> list[str]:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m vae_core.recipes", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("action", choices=("train", "evaluate", "index", "list"))
+    p.add_argument("action", choices=("train", "evaluate", "anomaly", "index", "list"))
     p.add_argument("names", nargs="*", help="recipes (default: all)")
     p.add_argument("--out", default="runs", help="train: folder for the new checkpoints")
     p.add_argument("--dir", default="checkpoints", help="evaluate/index: checkpoint folder")
@@ -77,6 +78,16 @@ def main(argv=None) -> int:
             ckpt = Path(args.dir) / f"{name}.safetensors"
             out = Path(args.dir) / "eval" / f"{name}.json"
             if evaluate_main([str(ckpt), "--json", str(out), *extra]) != 0:
+                return 1
+        return 0
+    if args.action == "anomaly":  # the 2-D VAEs: their test set against the other data set's
+        from .anomaly import main as anomaly_main
+
+        for name in [n for n in _names(args) if n.endswith("vae_2d")] if args.names else [
+                "mnist_vae_2d", "fashion_vae_2d"]:
+            ckpt = Path(args.dir) / f"{name}.safetensors"
+            out = Path(args.dir) / "eval" / f"anomaly_{name}.json"
+            if anomaly_main([str(ckpt), "--json", str(out), *extra]) != 0:
                 return 1
         return 0
     from .index import write_index
