@@ -1,8 +1,12 @@
 """Latent Lab: the frame (page config, navigation, the shared sidebar) of the Streamlit app."""
 
+import time
+
 import streamlit as st
 
 from pages import common
+
+_started = time.perf_counter()
 
 st.set_page_config(page_title="Latent Lab: explore a VAE's latent space", page_icon=":material/blur_on:",
                    layout="wide")
@@ -28,5 +32,8 @@ PAGES = {
 }
 page = st.navigation(PAGES)
 st.session_state["model_meta"] = common.sidebar()[1]
-with common.framed():
-    page.run()
+try:
+    with common.framed():
+        page.run()
+finally:  # benchmarks read the script's own run time (only when $LATENT_LAB_TIMINGS is set)
+    common.record_run(page.url_path or "latent_map", time.perf_counter() - _started)

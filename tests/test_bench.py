@@ -1,5 +1,6 @@
-"""The benchmark's quickest mode runs end to end (so it cannot rot) and reports its figures."""
+"""Every benchmark's quickest mode runs end to end (so none can rot) and reports its figures."""
 
+import json
 import os
 
 import pytest
@@ -10,12 +11,42 @@ if chromium_path() is None and not os.environ.get("CI"):
     pytest.skip("no Chromium on this machine", allow_module_level=True)
 
 
-def test_live_benchmark_quick_mode_reports_frame_times():
-    from vae_core.bench import bench_live, readme_table
+@pytest.fixture(scope="module")
+def quick(data_root):
+    from vae_core import bench
 
-    result = bench_live(runs=1, moves=30)
-    assert result["live_decode_frame_ms"]["runs"] == 1
-    assert 0 < result["live_decode_frame_ms"]["median"] <= result["live_decode_frame_ms_p95"]["median"]
-    assert result["map_after_header_s"]["median"] >= 0
-    table = readme_table({"live": result, "machine": {"cores": 2}})
-    assert "live decode + draw per frame, p95" in table
+    os.environ.setdefault("LATENT_LAB_DATA", str(data_root))
+    doc = {name: bench.run(name, quick=True) for name in bench.BENCHES}
+    doc.update(bench.headline(doc))
+    return doc
+
+
+def test_headline_keys_are_all_there(quick):
+    for key in ("cold_start_s", "click_to_digit_ms", "click_to_digit_ms_p95", "page_rerun_ms",
+                "live_decode_frame_ms_p95", "server_rss_mb", "rss_per_extra_session_mb",
+                "train_throughput_ratio"):
+        assert key in quick, key
+    json.dumps(quick)  # the file is plain JSON
+
+
+def test_figures_are_plausible(quick):
+    assert 0 < quick["cold"]["torch_import_s"]["median"] < quick["cold_start_s"]
+    assert 0 < quick["click_to_digit_ms"] <= quick["click_to_digit_ms_p95"] + 1e-9
+    from vae_core.bench import PAGE_PATHS
+
+    assert set(quick["page_rerun_ms"]) == set(PAGE_PATHS)  # every page was rerun and timed
+    assert all(ms > 0 for ms in quick["page_rerun_ms"].values())
+    assert 0 < quick["live_decode_frame_ms_p95"] < 1000
+    assert quick["server_rss_mb"] > quick["memory"]["server_rss_mb_idle"] > 50
+    assert 0.2 < quick["train_throughput_ratio"] < 5
+    q = quick["quality"]
+    assert q["models"]["mnist_judge"]["accuracy"] > 0.99
+    assert 0 < q["gap_map"]["mnist_vae_2d"] <= 1
+
+
+def test_readme_table_comes_from_the_figures(quick):
+    from vae_core.bench import readme_table
+
+    table = readme_table({**quick, "machine": {"cores": 2}})
+    assert "click → decoded digit" in table and "warm rerun, script time: posterior" in table
+    assert f"{quick['cold_start_s']:.2f} s" in table

@@ -34,6 +34,21 @@ def free_port() -> int:
 @contextlib.contextmanager
 def running_app(env: dict | None = None, timeout: float = 60.0):
     """`streamlit run app.py` on a free loopback port; yields the base URL."""
+    with running_server(env, timeout) as (url, _):
+        yield url
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process (Linux /proc), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for pid {pid}")
+
+
+@contextlib.contextmanager
+def running_server(env: dict | None = None, timeout: float = 60.0):
+    """`streamlit run app.py` on a free loopback port; yields (base URL, the server process)."""
     port = free_port()
     log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # a pipe could fill
     cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
@@ -54,8 +69,8 @@ def running_app(env: dict | None = None, timeout: float = 60.0):
             if proc.poll() is not None or time.monotonic() > deadline:
                 log.seek(0)
                 raise RuntimeError(f"streamlit did not start:\n{log.read()[-3000:]}")
-            time.sleep(0.2)
-        yield url
+            time.sleep(0.05)
+        yield url, proc
     finally:
         proc.terminate()
         try:
