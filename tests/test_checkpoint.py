@@ -75,6 +75,7 @@ def _expect_error(path, words):
     assert words in str(info.value)
 
 
+@pytest.mark.reliability("checkpoint files")
 def test_truncated_file(tmp_path):
     path = _saved(tmp_path)
     data = path.read_bytes()
@@ -82,12 +83,14 @@ def test_truncated_file(tmp_path):
     _expect_error(path, "not a readable safetensors")
 
 
+@pytest.mark.reliability("checkpoint files")
 def test_random_bytes(tmp_path):
     path = tmp_path / "noise.safetensors"
     path.write_bytes(os.urandom(4096))
     _expect_error(path, "not a readable safetensors")
 
 
+@pytest.mark.reliability("checkpoint files")
 def test_empty_and_missing_files(tmp_path):
     (tmp_path / "empty.safetensors").write_bytes(b"")
     _expect_error(tmp_path / "empty.safetensors", "not a readable safetensors")
@@ -102,6 +105,7 @@ class _Payload:
         return (open, (self.marker, "w"))
 
 
+@pytest.mark.reliability("checkpoint files")
 @pytest.mark.parametrize("suffix", [".safetensors", ".pt"])
 def test_pickle_payload_is_never_executed(tmp_path, suffix):
     marker = tmp_path / "PWNED"
@@ -117,11 +121,13 @@ def test_pickle_payload_is_never_executed(tmp_path, suffix):
     assert not marker.exists()
 
 
+@pytest.mark.reliability("checkpoint files")
 def test_wrong_shapes(tmp_path):
     path = _saved(tmp_path, tensors={"decoder.0.weight": torch.zeros(3, 3, dtype=torch.float16)})
     _expect_error(path, "decoder.0.weight has shape (3, 3)")
 
 
+@pytest.mark.reliability("checkpoint files")
 def test_missing_tensor(tmp_path):
     model = small_model("vae")
     path = tmp_path / "m.safetensors"
@@ -146,16 +152,19 @@ def test_missing_tensor(tmp_path):
         ({"config": json.dumps({"kind": "ae", "latent_dim": 2})}, "config kind 'ae' != 'vae'"),
     ],
 )
+@pytest.mark.reliability("checkpoint files")
 def test_bad_metadata(tmp_path, meta, words):
     _expect_error(_saved(tmp_path, meta=meta), words)
 
 
+@pytest.mark.reliability("checkpoint files")
 def test_header_claiming_huge_length(tmp_path):
     path = tmp_path / "huge.safetensors"
     path.write_bytes(struct.pack("<Q", 2**60) + b"{}")
     _expect_error(path, "not a readable safetensors")
 
 
+@pytest.mark.reliability("nothing lost")
 def test_atomic_save_leaves_no_temporary_and_keeps_old_file_on_failure(tmp_path):
     path = tmp_path / "a.safetensors"
     atomic_save({"w": torch.ones(2)}, path, {"k": "v"})
@@ -166,6 +175,7 @@ def test_atomic_save_leaves_no_temporary_and_keeps_old_file_on_failure(tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["a.safetensors"]
 
 
+@pytest.mark.reliability("checkpoint files")
 def test_list_checkpoints_skips_bad_files(tmp_path):
     save_model(small_model("ae"), tmp_path / "good.safetensors", dataset="mnist")
     (tmp_path / "bad.safetensors").write_bytes(b"garbage")
@@ -174,6 +184,7 @@ def test_list_checkpoints_skips_bad_files(tmp_path):
     assert len(bad) == 1 and "bad.safetensors" in str(bad[0])
 
 
+@pytest.mark.reliability("checkpoint files")
 def test_list_checkpoints_skips_wrong_shapes(tmp_path):
     path = _saved(tmp_path, tensors={"decoder.0.weight": torch.zeros(3, 3, dtype=torch.float16)})
     good, bad = list_checkpoints(path.parent)

@@ -45,6 +45,7 @@ def test_small_copied_slice_loads_offline(tmp_path, data_root, monkeypatch):
     assert xs.shape == (64, 1, 28, 28) and torch.equal(subset(x, y, 64, seed=3)[1], ys)
 
 
+@pytest.mark.reliability("no data set")
 def test_corrupt_download_is_detected(tmp_path, data_root, monkeypatch):
     from torchvision.datasets import MNIST
 
@@ -59,6 +60,7 @@ def test_corrupt_download_is_detected(tmp_path, data_root, monkeypatch):
         load_split("mnist", train=False, root=tmp_path)
 
 
+@pytest.mark.reliability("no data set")
 def test_missing_data_fails_fast_with_where_and_how(tmp_path, monkeypatch):
     from torchvision.datasets import FashionMNIST
 

@@ -48,6 +48,7 @@ def test_ae_and_classifier_figures(mnist_test):
     assert 0 <= clf["accuracy"] <= 1 and clf["nll"] > 0
 
 
+@pytest.mark.reliability("nothing lost")
 def test_cli_writes_json_and_never_touches_the_checkpoint(tmp_path, data_root, trained_vae, capsys):
     ckpt = tmp_path / "v.safetensors"
     save_model(trained_vae, ckpt, dataset="mnist", extra={"beta": 1.0})
@@ -62,6 +63,7 @@ def test_cli_writes_json_and_never_touches_the_checkpoint(tmp_path, data_root, t
     assert ckpt.read_bytes() == before
 
 
+@pytest.mark.reliability("checkpoint files")
 def test_cli_names_a_bad_checkpoint(tmp_path, capsys):
     bad = tmp_path / "bad.safetensors"
     bad.write_bytes(b"not a checkpoint")
@@ -69,6 +71,7 @@ def test_cli_names_a_bad_checkpoint(tmp_path, capsys):
     assert "bad.safetensors" in capsys.readouterr().err
 
 
+@pytest.mark.reliability("no data set")
 def test_cli_names_missing_data(tmp_path, trained_vae, monkeypatch, capsys):
     from torchvision.datasets import MNIST
 

@@ -51,6 +51,7 @@ def test_dark_ink_on_light_paper_is_inverted_cropped_fitted_and_centred():
     assert abs(cy - 14) <= 0.5 and abs(cx - 14) <= 0.5  # centre of mass in the middle
 
 
+@pytest.mark.reliability("uploads")
 def test_formats_students_upload_are_read():
     base = digit_on_paper()
     rgba = base.convert("RGBA")
@@ -69,6 +70,7 @@ def test_formats_students_upload_are_read():
         assert np.abs(out - ref).mean() < 0.03, name
 
 
+@pytest.mark.reliability("uploads")
 def test_exif_rotation_is_applied():
     base = digit_on_paper((300, 200))  # wide picture with a vertical stroke
     exif = Image.Exif()
@@ -77,6 +79,7 @@ def test_exif_rotation_is_applied():
     assert grey.shape == (300, 200)  # displayed upright: tall
 
 
+@pytest.mark.reliability("uploads")
 def test_animated_gif_uses_the_first_frame_and_says_so():
     frames = [digit_on_paper(), Image.new("L", (300, 200), 235)]
     data = png(frames[0], "GIF", save_all=True, append_images=frames[1:])
@@ -91,11 +94,13 @@ def test_animated_gif_uses_the_first_frame_and_says_so():
     (png(Image.new("L", (280, 280), 255)), "blank"),
     (png(digit_on_paper())[:200], "could not be decoded"),
 ])
+@pytest.mark.reliability("uploads")
 def test_bad_pictures_give_a_clear_message(data, words):
     with pytest.raises(ImageProblem, match=words):
         prepare(data)
 
 
+@pytest.mark.reliability("uploads")
 def test_a_decompression_bomb_is_refused_before_decoding():
     # 20,000 x 20,000 pixels of one colour compress to a few hundred kB of PNG
     side = 20_000

@@ -78,6 +78,7 @@ def test_cli_trains_evaluates_and_saves(tmp_path, data_root):
     assert load_model(out).config.hidden == (32,)
 
 
+@pytest.mark.reliability("no data set")
 def test_cli_fails_fast_without_data(tmp_path, monkeypatch, capsys):
     from torchvision.datasets import MNIST
 

@@ -28,6 +28,7 @@ def test_good_values_are_parsed():
     ("dataset", "cifar", "not one of"),
     ("dataset", "x" * 5000, "too long"),
 ])
+@pytest.mark.reliability("url parameters")
 def test_garbage_gives_a_reason(name, raw, words):
     parsers = {"seed": u.integer(0, 100), "t": u.number(0, 1), "z": u.vector(2, [-3, -3], [3, 3]),
                "dataset": u.choice(["mnist"])}

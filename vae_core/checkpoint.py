@@ -154,6 +154,9 @@ def load_model(path, device: str = "cpu"):
     return model.to(device).eval()
 
 
+PICKLE_SUFFIXES = (".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".bin")
+
+
 def atlas_path(checkpoint_path) -> Path:
     p = Path(checkpoint_path)
     return p.parent / ATLAS_DIR / p.name
@@ -165,6 +168,10 @@ def list_checkpoints(folder) -> tuple[list[dict], list[CheckpointError]]:
     Each file is loaded once, so one whose tensors do not fit its config is skipped here too.
     """
     good, bad = [], []
+    for p in sorted(Path(folder).iterdir()) if Path(folder).is_dir() else []:
+        if p.suffix in PICKLE_SUFFIXES:  # listed, never opened
+            bad.append(CheckpointError(p, "a pickle-based format, which can run code when it "
+                                          "is loaded: not opened (convert it to .safetensors)"))
     for p in sorted(Path(folder).glob("*.safetensors")):
         try:
             load_model(p)

@@ -1,0 +1,102 @@
+"""The README's reliability table: run every test tagged `reliability(category)`, count the cases
+tried and passed per category, run the load test, and write both into the README.
+
+    python -m vae_core.reliability                # full load test: 20 sessions x 60 s
+    python -m vae_core.reliability --quick        # 4 sessions x 10 s; prints, writes nothing
+
+Needs the dev requirements, the data set and Debian's Chromium (for the load test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from .browser import REPO
+
+RESULTS = REPO / "reliability.json"
+README_START, README_END = "<!-- reliability:start -->", "<!-- reliability:end -->"
+
+
+class _Collector:
+    """A pytest plugin: outcome of every test, grouped by its reliability category."""
+
+    def __init__(self):
+        self.category: dict[str, str] = {}
+        self.counts = defaultdict(lambda: {"tried": 0, "passed": 0})
+
+    def pytest_collection_modifyitems(self, items):
+        for item in items:
+            mark = item.get_closest_marker("reliability")
+            if mark:
+                self.category[item.nodeid] = mark.args[0]
+
+    def pytest_runtest_logreport(self, report):
+        cat = self.category.get(report.nodeid)
+        if cat is None:
+            return
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            self.counts[cat]["tried"] += 1
+            self.counts[cat]["passed"] += int(report.passed)
+
+
+def run_cases() -> dict:
+    import pytest
+
+    collector = _Collector()
+    pytest.main(["-q", "-m", "reliability", "-p", "no:cacheprovider", str(REPO / "tests")],
+                plugins=[collector])
+    return dict(sorted(collector.counts.items()))
+
+
+def table(doc: dict) -> str:
+    rows = ["| category | cases tried | passed |", "|---|---|---|"]
+    for cat, c in doc["cases"].items():
+        rows.append(f"| {cat} | {c['tried']} | {c['passed']} |")
+    lt = doc.get("load_test")
+    if lt:
+        rows += ["", "| load test | figure |", "|---|---|",
+                 f"| browser sessions at once (Playwright, one server) | {lt['sessions']} |",
+                 f"| duration after warm-up | {lt['seconds']:.0f} s |",
+                 f"| actions (map clicks and slider steps) | {lt['actions']} |",
+                 f"| errors (incl. one session seeing another's state) | {lt['errors']} |",
+                 f"| latency action → server's answer, median / p95 | "
+                 f"{lt['latency_ms_median']:.0f} / {lt['latency_ms_p95']:.0f} ms |",
+                 f"| server memory idle / after warm-up / end / max | {lt['rss_mb_idle']:.0f} / "
+                 f"{lt['rss_mb_after_warmup']:.0f} / {lt['rss_mb_end']:.0f} / "
+                 f"{lt['rss_mb_max']:.0f} MB |"]
+    return "\n".join(rows) + "\n"
+
+
+def update_readme(doc: dict, readme: Path = REPO / "README.md") -> None:
+    text = readme.read_text()
+    if README_START in text and README_END in text:
+        head, rest = text.split(README_START, 1)
+        tail = rest.split(README_END, 1)[1]
+        readme.write_text(f"{head}{README_START}\n{table(doc)}{README_END}{tail}")
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m vae_core.reliability", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--quick", action="store_true")
+    p.add_argument("--skip-load-test", action="store_true")
+    args = p.parse_args(argv)
+    doc = {"cases": run_cases()}
+    if not args.skip_load_test:
+        from .loadtest import run
+
+        doc["load_test"] = run(4, 10) if args.quick else run(20, 60)
+    print(json.dumps(doc, indent=2))
+    if not args.quick:
+        RESULTS.write_text(json.dumps(doc, indent=2) + "\n")
+        update_readme(doc)
+    failed = sum(c["tried"] - c["passed"] for c in doc["cases"].values())
+    return 0 if failed == 0 and doc.get("load_test", {}).get("errors", 0) == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
