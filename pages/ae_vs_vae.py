@@ -29,8 +29,10 @@ THRESHOLD = 0.9
 @st.cache_data(show_spinner="Asking the judge about every grid point…", max_entries=16)
 def gap(path: str, judge_path: str, n: int) -> dict:
     at = common.atlas(path)
-    return latent.gap_map(common.model(path), common.model(judge_path), at.plane, at.bounds,
-                          n=n, threshold=THRESHOLD)
+    out = latent.gap_map(common.model(path), common.model(judge_path), at.plane, at.bounds,
+                         n=n, threshold=THRESHOLD)
+    common.release_memory()
+    return out
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -40,6 +42,9 @@ def manifold(path: str, n: int) -> np.ndarray:
         latent.grid_uv(at.bounds, n))), n)
 
 
+common.clean_state("gap_show", judge_meta is not None, options=[True, False])
+common.clean_state("gap_n", 40, lo=20, hi=60)
+common.clean_state("manifold_n", 15, lo=5, hi=30)
 c1, c2 = st.columns(2)
 show_gap = c1.toggle("Show the gap map", value=judge_meta is not None, key="gap_show",
                      disabled=judge_meta is None)

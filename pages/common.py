@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
+import torch
 
 from vae_core import latent, urlstate
 from vae_core.atlas import load_atlas
@@ -17,6 +18,10 @@ from vae_core.checkpoint import list_checkpoints, load_model
 from vae_core.data import DataUnavailableError, class_names, load_split, on_disk
 from vae_core.images import digit_image, png_bytes
 
+# One torch thread per script run: a server decodes small batches for many sessions at once, and
+# two intra-op threads per run would only contend for the same two cores (see README, "Running
+# for a class"). $LATENT_LAB_TORCH_THREADS overrides it.
+torch.set_num_threads(int(os.environ.get("LATENT_LAB_TORCH_THREADS") or 1))
 CHECKPOINTS = Path(os.environ.get("LATENT_LAB_CHECKPOINTS")
                    or Path(__file__).resolve().parents[1] / "checkpoints")
 DATASET_LABELS = {"mnist": "MNIST digits", "fashion-mnist": "Fashion-MNIST clothes"}
@@ -29,10 +34,28 @@ PLOT_CONFIG = {"displaylogo": False, "modeBarButtons": [["toImage"]],
                "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "latent_map"}}
 
 
+def release_memory():
+    """Hand freed heap pages back to the OS after a big one-off computation (glibc only).
+
+    Decoding and judging a whole grid or test set allocates hundreds of MB for a moment; glibc
+    keeps such pages in its per-thread arenas, and a server process would look that much
+    bigger for the rest of its life.
+    """
+    import ctypes
+    import ctypes.util
+
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
 @st.cache_resource(show_spinner=False)
 def catalog():
     """Usable checkpoints (metadata) and the files skipped, read once per server process."""
-    return list_checkpoints(CHECKPOINTS)
+    result = list_checkpoints(CHECKPOINTS)
+    release_memory()
+    return result
 
 
 @st.cache_resource(show_spinner="Loading the model…")
@@ -66,7 +89,10 @@ def test_images(dataset: str):
         x, _ = load_split(dataset, train=False)  # unpacks the .gz files (md5-checked) if need be
     except DataUnavailableError:  # e.g. a corrupt file: the pages say the images are missing
         return None
-    return (x[:, 0].numpy() * 255).round().astype(np.uint8)
+    out = (x[:, 0].numpy() * 255).round().astype(np.uint8)
+    del x
+    release_memory()
+    return out
 
 
 def models_of(dataset: str, kind: str | None = None, latent_dim: int | None = None) -> list[dict]:
@@ -139,7 +165,10 @@ def sidebar() -> tuple[str, dict]:
             st.session_state["model"] = names[0]
         name = st.selectbox("Model", names, key="model",
                             format_func=lambda n: model_label(choices[names.index(n)]))
-        st.toggle("Live decoding in the browser", value=True, key="live",
+        clean_state("live", True, options=[True, False])
+        clean_state("presenter", False, options=[True, False])
+        st.session_state.setdefault("live", True)
+        st.toggle("Live decoding in the browser", key="live",
                   help="Decode under the pointer as it moves, in your browser. Off: click to "
                        "decode on the server.")
         presenter = st.toggle("Presenter mode", key="presenter",
@@ -157,18 +186,38 @@ def sidebar() -> tuple[str, dict]:
 # Presenter mode: a projector needs big type and big digits, not downloads and fine print
 PRESENTER_CSS = """<style>
 html, .stApp { font-size: 22px; }
-.stApp h1 { font-size: 2.6rem; } .stApp h2 { font-size: 2.1rem; } .stApp h3 { font-size: 1.6rem; }
+[data-testid="stMain"] h1 { font-size: 2.6rem; } [data-testid="stMain"] h2 { font-size: 2.2rem; }
+[data-testid="stMain"] h3 { font-size: 1.7rem; } [data-testid="stSidebar"] h1 { font-size: 1.6rem; }
 [data-testid="stDownloadButton"], [data-testid="stCaptionContainer"],
 [data-testid="stExpander"], header[data-testid="stHeader"] { display: none; }
-[data-testid="stImage"] img { image-rendering: pixelated; min-width: 100%; }
-.block-container { padding-top: 1rem; max-width: 100%; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1rem 2rem; }
 </style>"""
+
+
+def record_run(page: str, seconds: float):
+    """Append {"page", "ms", "session"} to the file named by $LATENT_LAB_TIMINGS, if set."""
+    path = os.environ.get("LATENT_LAB_TIMINGS")
+    if not path:
+        return
+    import json
+    import time
+
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    line = json.dumps({"page": page, "ms": 1000 * seconds, "t": time.time(),
+                       "session": ctx.session_id if ctx else None})
+    with open(path, "a") as f:
+        f.write(line + "\n")
 
 
 def _sidebar_from_url(datasets: list[str]):
     params = st.query_params
     values, problems = urlstate.parse_all(params, {
-        "dataset": urlstate.choice(datasets), "presenter": urlstate.choice(["0", "1"])})
+        "dataset": urlstate.choice(datasets), "presenter": urlstate.choice(["0", "1"]),
+        "live": urlstate.choice(["0", "1"])})
+    if "live" in values:
+        st.session_state["live"] = values["live"] == "1"
     if "dataset" in values:
         st.session_state["dataset"] = values["dataset"]
     if "presenter" in values:
@@ -204,10 +253,31 @@ def share(**page_params):
     params = {"dataset": st.session_state.get("dataset"), "model": st.session_state.get("model")}
     if st.session_state.get("presenter"):
         params["presenter"] = "1"
+    if st.session_state.get("live") is False:
+        params["live"] = "0"
     params.update(page_params)
     clean = {k: str(v) for k, v in params.items() if v is not None}
     if dict(st.query_params) != clean:
         st.query_params.from_dict(clean)
+
+
+def clean_state(key: str, default, *, lo=None, hi=None, options=None):
+    """Reset a widget's session-state value that its widget would refuse (out of range, not
+    among the options, NaN, wrong type): a bad value set by a link, a test or an older version
+    of the page then falls back to the default instead of raising."""
+    if key not in st.session_state:
+        return
+    v = st.session_state[key]
+    ok = True
+    if options is not None:
+        ok = any(v == o and type(v) is type(o) for o in options)
+    elif lo is not None or hi is not None:
+        ok = isinstance(v, int | float) and not isinstance(v, bool) and v == v
+        ok = ok and (lo is None or v >= lo) and (hi is None or v <= hi)
+        if ok and isinstance(default, int) and not float(v).is_integer():
+            ok = False
+    if not ok:
+        st.session_state[key] = default
 
 
 def eval_figures(name: str) -> dict:
@@ -224,7 +294,10 @@ def eval_figures(name: str) -> dict:
 def pick_test_image(at: Atlas, dataset: str, prefix: str, default_class: int = 0) -> int:
     """Class and example pickers for a test image; returns its test-set index."""
     names = class_names(dataset)
+    clean_state(f"{prefix}_class", default_class, options=list(range(10)))
     st.session_state.setdefault(f"{prefix}_class", default_class)
+    n = int((at.labels == st.session_state[f"{prefix}_class"]).sum())
+    clean_state(f"{prefix}_example", 0, lo=0, hi=n - 1)
     st.session_state.setdefault(f"{prefix}_example", 0)
     c1, c2 = st.columns(2)
     cls = c1.selectbox("Class", range(10), key=f"{prefix}_class", format_func=lambda c: names[c])
@@ -266,18 +339,73 @@ def selected() -> tuple[str, dict]:
     return st.session_state["dataset"], st.session_state["model_meta"]
 
 
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _png(key: str, _probs: np.ndarray, _scale: int) -> bytes:  # "_": not hashed, key says it
+    return png_bytes(digit_image(_probs, _scale))
+
+
 def show_digit(probs: np.ndarray, caption: str, key: str, scale: int = 10):
-    """A decoded digit, big and crisp, with a PNG download."""
-    img = digit_image(probs, scale)
-    st.image(img, caption=caption, width="stretch", output_format="PNG")  # JPEG would blur
-    st.download_button("PNG", png_bytes(img), file_name=f"{key}.png", mime="image/png",
+    """A decoded digit, big and crisp (PNG: JPEG would blur), with a PNG download.
+
+    The PNG is encoded once per distinct picture (a 30x30 manifold takes ~20 ms to encode)
+    and the same bytes serve the image and its download.
+    """
+    probs = np.asarray(probs, np.float32)
+    png = _png(_fingerprint([probs, scale]), probs, scale)
+    st.image(png, caption=caption, width="stretch")
+    st.download_button("PNG", png, file_name=f"{key}.png", mime="image/png",
                        key=f"dl_{key}", icon=":material/download:")
 
 
-def latent_map(at: Atlas, dataset: str, *, marks: list[dict] | None = None,
-               paths: list[dict] | None = None, heat: dict | None = None,
-               height: int = 560, click_grid: bool = True, legend: bool = True,
-               title: str | None = None, bounds=None) -> go.Figure:
+def _fingerprint(value) -> str:
+    """A short, exact key for the figure cache: arrays by their bytes, the rest by repr."""
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=16)
+
+    def feed(v):
+        if isinstance(v, np.ndarray):
+            h.update(str(v.dtype).encode() + str(v.shape).encode() + v.tobytes())
+        elif isinstance(v, dict):
+            for k in sorted(v):
+                h.update(repr(k).encode())
+                feed(v[k])
+        elif isinstance(v, list | tuple):
+            h.update(b"[")
+            for x in v:
+                feed(x)
+            h.update(b"]")
+        else:
+            h.update(repr(v).encode())
+
+    feed(value)
+    return h.hexdigest()
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _cached(key: str, _build):
+    return _build()
+
+
+def cached(parts, build):
+    """build(), once per distinct `parts` (arrays compared by content), shared read-only by
+    every session: for figures and encoded pictures that reruns would otherwise rebuild."""
+    return _cached(_fingerprint(parts), build)
+
+
+def latent_map(at: Atlas, dataset: str, **options) -> go.Figure:
+    """The latent map figure (see _latent_map), built once per distinct set of arguments.
+
+    Building a Plotly figure of 14,000 points takes 25-40 ms here; pages rerun often with the
+    same maps, so the figure is shared from a cache. Callers must not modify it.
+    """
+    return cached([at.path, dataset, options], lambda: _latent_map(at, dataset, **options))
+
+
+def _latent_map(at: Atlas, dataset: str, *, marks: list[dict] | None = None,
+                paths: list[dict] | None = None, heat: dict | None = None,
+                height: int = 560, click_grid: bool = True, legend: bool = True,
+                title: str | None = None, bounds=None) -> go.Figure:
     """The test encodings as a scatter, one trace per class, over an invisible click grid."""
     names = class_names(dataset)
     fig = go.Figure()
@@ -295,7 +423,10 @@ def latent_map(at: Atlas, dataset: str, *, marks: list[dict] | None = None,
         fig.add_trace(go.Scattergl(
             x=g[:, 0], y=g[:, 1], mode="markers", showlegend=False, hoverinfo="none",
             marker=dict(size=14, opacity=0), name="grid",
-            unselected=dict(marker=dict(opacity=0)), selected=dict(marker=dict(opacity=0)),
+            # the clicked grid point shows itself: the figure stays the same from click to
+            # click, so the browser does not redraw 14,000 points each time
+            unselected=dict(marker=dict(opacity=0)),
+            selected=dict(marker=dict(opacity=1, color="black", size=16)),
         ))
     idx = np.arange(len(at.labels))
     for c in range(10):
@@ -303,7 +434,8 @@ def latent_map(at: Atlas, dataset: str, *, marks: list[dict] | None = None,
         fig.add_trace(go.Scattergl(
             x=at.uv[sel, 0], y=at.uv[sel, 1], mode="markers", name=names[c],
             customdata=idx[sel], marker=dict(size=4, color=COLORS[c], opacity=0.75),
-            unselected=dict(marker=dict(opacity=0.75)), selected=dict(marker=dict(opacity=0.75)),
+            unselected=dict(marker=dict(opacity=0.75)),
+            selected=dict(marker=dict(opacity=1, color="black", size=12)),
             hovertemplate=f"{names[c]}<br>test #%{{customdata}}<extra></extra>",
         ))
     for p in paths or []:

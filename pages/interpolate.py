@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 from pages import common
-from vae_core import latent
+from vae_core import latent, urlstate
 from vae_core.images import gif_bytes, mosaic
 
 dataset, meta = common.selected()
@@ -43,21 +43,42 @@ def on_click():
         st.session_state["interp_next"] = "B" if which == "A" else "A"
 
 
+url = common.url_values("interpolate", {"a": urlstate.integer(0, len(at.labels) - 1),
+                                        "b": urlstate.integer(0, len(at.labels) - 1),
+                                        "steps": urlstate.integer(3, 20),
+                                        "seed": urlstate.integer(0, 10_000)})
+for which in ("a", "b"):
+    if which in url:
+        set_endpoint(which, url[which])
+if "steps" in url:
+    st.session_state["interp_steps"] = url["steps"]
+if "seed" in url:
+    st.session_state["interp_seed"] = url["seed"]
 pending = st.session_state.pop("interp_pending", None)  # set by a map click
 if pending is not None:
     set_endpoint(*pending)
-if "a_class" not in st.session_state:
+for which, default in (("a", 1), ("b", 7)):
+    common.clean_state(f"{which}_class", default, options=list(range(10)))
+    if f"{which}_class" in st.session_state:
+        n = len(members[st.session_state[f"{which}_class"]])
+        common.clean_state(f"{which}_example", 0, lo=0, hi=n - 1)
+common.clean_state("interp_seed", 0, lo=0, hi=10_000)
+common.clean_state("interp_steps", 10, lo=3, hi=20)
+if "a_class" not in st.session_state or "b_class" not in st.session_state:
     set_endpoint("a", int(members[1][0]))
     set_endpoint("b", int(members[7][0]))
 
 cols = st.columns([1, 1, 1, 1, 1, 1], vertical_alignment="bottom")
 cols[0].selectbox("From class", range(10), key="a_class", format_func=lambda c: names[c])
-cols[1].number_input("example", 0, 799, key="a_example")
+cols[1].number_input("example", 0, len(members[st.session_state["a_class"]]) - 1,
+                     key="a_example")
 cols[2].selectbox("To class", range(10), key="b_class", format_func=lambda c: names[c])
-cols[3].number_input("example", 0, 799, key="b_example")
+cols[3].number_input("example", 0, len(members[st.session_state["b_class"]]) - 1,
+                     key="b_example")
 cols[4].number_input("Seed", 0, 10_000, key="interp_seed")
 cols[5].button("Random pair", on_click=randomize, icon=":material/shuffle:")
-steps = st.slider("Steps", 3, 20, 10, key="interp_steps")
+st.session_state.setdefault("interp_steps", 10)
+steps = st.slider("Steps", 3, 20, key="interp_steps")
 
 
 def endpoint(which: str) -> int:
@@ -100,5 +121,7 @@ labels = {"linear": f"{common.model_label(meta)}, linear",
 for key, frames in strips.items():
     common.show_digit(mosaic(frames, steps, pad=2, fill=0.25), labels[key], f"strip_{key}",
                       scale=4)
-st.download_button("Animated GIF of the morph", gif_bytes(strips["linear"]),
+st.download_button("Animated GIF of the morph",
+                   common.cached(["gif", strips["linear"]], lambda: gif_bytes(strips["linear"])),
                    file_name="morph.gif", mime="image/gif", icon=":material/animation:")
+common.share(a=ia, b=ib, steps=steps, seed=st.session_state.get("interp_seed", 0))

@@ -1,9 +1,10 @@
 """Latent map: the test set encoded; click anywhere and see what the decoder makes of that spot."""
 
+import numpy as np
 import streamlit as st
 
 from pages import common
-from vae_core import latent
+from vae_core import latent, urlstate
 
 dataset, meta = common.selected()
 at = common.atlas(meta["path"])
@@ -20,10 +21,10 @@ st.markdown(
 )
 
 
-def on_click():  # runs before the rerun, so the same run draws the mark and the digit
+def on_click():  # runs before the rerun, so the same run draws the digit
     click = common.clicked_point(st.session_state["map_chart"])
-    if click is not None:
-        st.session_state["map_click"] = click
+    if click is not None:  # Plotly marks the selected point itself: no mark in the figure
+        st.session_state["map_click"] = dict(click, selected=True)
 
 
 def on_live_click():
@@ -32,6 +33,10 @@ def on_live_click():
         st.session_state["map_click"] = click
 
 
+x0, x1, y0, y1 = at.bounds
+url = common.url_values("latent_map", {"at": urlstate.vector(2, [x0, y0], [x1, y1])})
+if "at" in url:
+    st.session_state["map_click"] = {"uv": np.asarray(url["at"], np.float32), "index": None}
 state = st.session_state.setdefault("map_click", {"uv": None, "index": None})
 live = common.live_enabled(meta["path"])
 left, right = st.columns([2, 1] if not live else [3, 1], vertical_alignment="top")
@@ -43,7 +48,8 @@ with left:
                    "browser. Click to keep a spot.")
         live_map([meta], dataset, "live_map", on_click=on_live_click, marks=[state["uv"]])
     else:
-        marks = [] if state["uv"] is None else [{"uv": state["uv"], "text": "decoded here"}]
+        marks = [] if state["uv"] is None or state.get("selected") else [
+            {"uv": state["uv"], "text": "decoded here"}]
         st.plotly_chart(common.latent_map(at, dataset, marks=marks), key="map_chart",
                         on_select=on_click, selection_mode="points", width="stretch",
                         config=common.PLOT_CONFIG)
@@ -66,3 +72,4 @@ with right:
                 st.image(common.digit_image(images[i] / 255.0, 4),
                          caption=f"the test image you clicked: #{i}, a {label}",
                          output_format="PNG")
+common.share(at=None if state["uv"] is None else urlstate.format_vector(state["uv"]))

@@ -42,6 +42,12 @@ def _panel(path: str) -> dict:
     }
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _packed(key: str, _data: dict) -> bytes:
+    """The binary payload, packed once per distinct content (3 MB for one panel)."""
+    return pack(_data)
+
+
 def available(path: str) -> bool:
     """Whether this model can decode in the browser (MLP decoders only)."""
     try:
@@ -65,7 +71,13 @@ def live_map(models: list[dict], dataset: str, key: str, *, on_click=None, marks
     data = {"panels": panels, "colors": list(common.COLORS),
             "names": list(common.class_names(dataset)), "mapSize": map_size, "digitSize": digit_size,
             "big": bool(st.session_state.get("presenter"))}
-    return _component(key=key, data=pack(data), on_clicked_change=on_click or (lambda: None),
+    # The key names what varies (the panels' big arrays are fixed per model path): hashing
+    # 3 MB of codes and weights on every rerun would cost more than the rest of the page
+    fingerprint = common._fingerprint([[m["path"] for m in models], dataset, marks, paths, heats,
+                                       map_size, digit_size, data["big"],
+                                       [p["title"] for p in panels]])
+    return _component(key=key, data=_packed(fingerprint, data),
+                      on_clicked_change=on_click or (lambda: None),
                       on_failed_change=lambda: st.session_state.update(live_failed=True))
 
 
@@ -75,4 +87,6 @@ def live_sliders(meta: dict, z, lo, hi, key: str, on_change, step: float = 0.05,
     data = {"spec": _panel(meta["path"])["spec"], "z": [float(v) for v in z],
             "lo": [float(v) for v in lo], "hi": [float(v) for v in hi], "step": step,
             "digitSize": digit_size}
-    return _sliders(key=key, data=pack(data), on_z_change=on_change)
+    fingerprint = common._fingerprint([meta["path"], data["z"], data["lo"], data["hi"], step,
+                                       digit_size])
+    return _sliders(key=key, data=_packed(fingerprint, data), on_z_change=on_change)

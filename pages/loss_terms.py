@@ -81,6 +81,8 @@ if "beta" in url:
     st.session_state["loss_beta"] = url["beta"]
 if "seed" in url:
     st.session_state["loss_seed"] = url["seed"]
+common.clean_state("loss_beta", "β = 1 (the VAE)", options=labels)
+common.clean_state("loss_seed", 0, lo=0, hi=10_000)
 st.session_state.setdefault("loss_beta", "β = 1 (the VAE)")
 st.session_state.setdefault("loss_seed", 0)
 c1, c2 = st.columns([3, 1], vertical_alignment="bottom")

@@ -29,6 +29,8 @@ if "grid" in url:
     st.session_state["manifold_grid"] = url["grid"]
 if "n" in url:
     st.session_state["manifold_size"] = url["n"]
+common.clean_state("manifold_grid", "gaussian", options=list(GRIDS))
+common.clean_state("manifold_size", 15, lo=5, hi=30)
 st.session_state.setdefault("manifold_grid", "gaussian")
 st.session_state.setdefault("manifold_size", 15)
 c1, c2 = st.columns([2, 1])

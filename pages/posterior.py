@@ -36,6 +36,10 @@ for key, name in (("post_k", "k"), ("post_seed", "seed")):
 pending = st.session_state.pop("post_pending", None)  # a click on a test point
 if pending is not None:
     common.test_index_params(at, "post", pending)
+common.clean_state("post_k", 8, lo=1, hi=32)
+common.clean_state("post_seed", 0, lo=0, hi=10_000)
+common.clean_state("post_many", 3, lo=3, hi=30)
+common.clean_state("post_blow", 20, options=[1, 2, 5, 10, 20, 50])
 st.session_state.setdefault("post_k", 8)
 st.session_state.setdefault("post_seed", 0)
 

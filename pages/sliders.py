@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 from pages import common
-from vae_core import latent
+from vae_core import latent, urlstate
 from vae_core.images import mosaic, png_bytes
 
 dataset, meta = common.selected()
@@ -41,8 +41,18 @@ def from_test_digit():
     set_z(at.mu[i])
 
 
-for k in keys:
+url = common.url_values("sliders", {"z": urlstate.vector(d, lo, hi),
+                                    "seed": urlstate.integer(0, 10_000)})
+if "z" in url:
+    set_z(np.asarray(url["z"], np.float32))
+if "seed" in url:
+    st.session_state["slider_seed"] = url["seed"]
+for i, k in enumerate(keys):
+    common.clean_state(k, 0.0, lo=float(lo[i]), hi=float(hi[i]))
     st.session_state.setdefault(k, 0.0)
+common.clean_state("slider_seed", 0, lo=0, hi=10_000)
+common.clean_state("slider_class", 0, options=list(range(10)))
+common.clean_state("traverse_cols", 9, lo=5, hi=15)
 
 b1, b2, b3, b4 = st.columns([1, 1, 1, 1], vertical_alignment="bottom")
 b1.number_input("Seed", 0, 10_000, key="slider_seed")
@@ -93,3 +103,4 @@ if d > 2:
     frames = latent.decode(m, latent.traversal(z, lo, hi, cols))
     grid = mosaic(frames, cols, pad=2, fill=0.3)
     common.show_digit(grid, "rows: z1 … zD; columns: low → high", "traversal", scale=3)
+common.share(z=urlstate.format_vector(z), seed=st.session_state.get("slider_seed", 0))

@@ -136,6 +136,7 @@ def _labels(name):
     return load_atlas(CHECKPOINTS / f"{name}.safetensors")["labels"]
 
 
+@pytest.mark.reliability("no data set")
 def test_latent_map_without_the_data_set_says_what_is_missing(monkeypatch, tmp_path):
     from pages import common
 
@@ -270,13 +271,44 @@ def test_a_shared_link_reopens_the_view():
     {"dataset": "cifar10"}, {"model": "../../etc/passwd"}, {"presenter": "yes"},
     {"seed": "NaN", "k": "1e400", "digit": "-1"}, {"digit": "x" * 10_000},
 ])
+@pytest.mark.reliability("url parameters")
 def test_garbage_in_the_link_falls_back_with_a_notice(params):
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update(params)
-    at.run()
-    at.switch_page(LESSONS[1]).run()
+    at.switch_page(LESSONS[1]).run()  # a deep link: the posterior page checks digit, k, seed
+    first = ""
     assert not at.exception
     assert at.session_state["dataset"] == "mnist" and at.session_state["model"] == "mnist_vae_2d"
     assert at.session_state["post_k"] == 8 and at.session_state["post_seed"] == 0
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = first + " ".join(w.value for w in at.warning)
     assert "not usable" in warnings and len(warnings) < 1000
+
+
+def test_links_set_z_endpoints_and_the_clicked_spot():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(z="1.25,-0.5", seed="9")
+    at.switch_page(PAGES[1]).run()
+    assert [at.session_state[f"z_mnist_vae_2d_{i}"] for i in range(2)] == [1.25, -0.5]
+    assert at.session_state["slider_seed"] == 9 and at.query_params["z"] == "1.25,-0.50"
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    labels = _labels("mnist_vae_2d")
+    at.query_params.update(a="10", b="20", steps="12")
+    at.switch_page(PAGES[2]).run()
+    assert at.session_state["a_class"] == labels[10] and at.session_state["b_class"] == labels[20]
+    assert at.session_state["interp_steps"] == 12 and at.query_params["a"] == "10"
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(at="0.5,-0.5", live="0")
+    at.session_state["live"] = False
+    at.run()
+    assert any("decoded at (0.50, -0.50)" in str(c.proto) for c in images(at))
+
+
+@pytest.mark.reliability("url parameters")
+def test_a_z_outside_the_sliders_range_is_refused_with_a_notice():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(z="1e6,0")
+    at.switch_page(PAGES[1]).run()
+    assert not at.exception and any("outside" in w.value for w in at.warning)
+    assert at.session_state["z_mnist_vae_2d_0"] == 0.0

@@ -117,7 +117,7 @@ def encode(model, x) -> tuple[np.ndarray, np.ndarray | None]:
 
 
 @torch.inference_mode()
-def judge_confidence(judge, images: np.ndarray, batch_size: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+def judge_confidence(judge, images: np.ndarray, batch_size: int = 256) -> tuple[np.ndarray, np.ndarray]:
     """The judge's top class and its softmax probability for each (N, 28, 28) image."""
     x = torch.as_tensor(np.asarray(images, np.float32)).reshape(-1, 1, 28, 28)
     probs = torch.cat([torch.softmax(judge(x[i : i + batch_size]), 1)
