@@ -65,6 +65,8 @@ def table(doc: dict) -> str:
                  f"| errors (incl. one session seeing another's state) | {lt['errors']} |",
                  f"| latency action → server's answer, median / p95 | "
                  f"{lt['latency_ms_median']:.0f} / {lt['latency_ms_p95']:.0f} ms |",
+                 f"| the server's own script time per run under this load, median / p95 | "
+                 f"{lt['server_script_ms_median']:.0f} / {lt['server_script_ms_p95']:.0f} ms |",
                  f"| server memory idle / after warm-up / end / max | {lt['rss_mb_idle']:.0f} / "
                  f"{lt['rss_mb_after_warmup']:.0f} / {lt['rss_mb_end']:.0f} / "
                  f"{lt['rss_mb_max']:.0f} MB |"]
