@@ -339,7 +339,7 @@ def selected() -> tuple[str, dict]:
     return st.session_state["dataset"], st.session_state["model_meta"]
 
 
-@st.cache_resource(show_spinner=False, max_entries=512)
+@st.cache_resource(show_spinner=False, max_entries=128)
 def _png(key: str, _probs: np.ndarray, _scale: int) -> bytes:  # "_": not hashed, key says it
     return png_bytes(digit_image(_probs, _scale))
 
@@ -382,7 +382,7 @@ def _fingerprint(value) -> str:
     return h.hexdigest()
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=48)  # a 14k-point figure is ~1 MB
 def _cached(key: str, _build):
     return _build()
 

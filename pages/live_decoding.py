@@ -42,7 +42,7 @@ def _panel(path: str) -> dict:
     }
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=16)  # 3-6 MB each
 def _packed(key: str, _data: dict) -> bytes:
     """The binary payload, packed once per distinct content (3 MB for one panel)."""
     return pack(_data)

@@ -25,3 +25,14 @@ def test_concurrent_sessions_keep_their_own_state():
     assert result["errors"] == 0, result["error_samples"]
     assert result["sessions_with_actions"] == 4  # every session got answers, maps and sliders
     assert result["latency_ms_median"] > 0  # latency is a figure (README), not a pass/fail here
+
+
+@pytest.mark.reliability("many users")
+def test_websocket_sessions_keep_their_own_state():
+    """The server alone, driven over Streamlit's websocket protocol (no browsers)."""
+    pytest.importorskip("websockets")
+    from vae_core.wsload import run
+
+    result = run(sessions=4, seconds=8)
+    assert result["errors"] == 0, result["error_samples"]
+    assert result["sessions_with_actions"] == 4 and result["actions"] >= 4

@@ -56,9 +56,24 @@ def table(doc: dict) -> str:
     rows = ["| category | cases tried | passed |", "|---|---|---|"]
     for cat, c in doc["cases"].items():
         rows.append(f"| {cat} | {c['tried']} | {c['passed']} |")
+    ws = doc.get("load_test_server")
+    if ws:
+        rows += ["", "| load test of the server alone (`python -m vae_core.wsload`) | figure |",
+                 "|---|---|",
+                 f"| sessions over Streamlit's websocket protocol, one server | {ws['sessions']} |",
+                 f"| duration after warm-up; think time between actions | {ws['seconds']:.0f} s; "
+                 f"{ws['think_time_s']:.0f} s |",
+                 f"| actions (map clicks and slider moves) | {ws['actions']} |",
+                 f"| errors (incl. one session seeing another's state) | {ws['errors']} |",
+                 f"| latency action → end of the server's run, median / p95 | "
+                 f"{ws['latency_ms_median']:.0f} / {ws['latency_ms_p95']:.0f} ms |",
+                 f"| server memory idle / after warm-up / end / max | {ws['rss_mb_idle']:.0f} / "
+                 f"{ws['rss_mb_after_warmup']:.0f} / {ws['rss_mb_end']:.0f} / "
+                 f"{ws['rss_mb_max']:.0f} MB |"]
     lt = doc.get("load_test")
     if lt:
-        rows += ["", "| load test | figure |", "|---|---|",
+        rows += ["", "| load test with browsers (`python -m vae_core.loadtest`) | figure |",
+                 "|---|---|",
                  f"| browser sessions at once (Playwright, one server) | {lt['sessions']} |",
                  f"| duration after warm-up | {lt['seconds']:.0f} s |",
                  f"| actions (map clicks and slider steps) | {lt['actions']} |",
@@ -89,15 +104,17 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     doc = {"cases": run_cases()}
     if not args.skip_load_test:
-        from .loadtest import run
+        from . import loadtest, wsload
 
-        doc["load_test"] = run(4, 10) if args.quick else run(20, 60)
+        doc["load_test_server"] = wsload.run(4, 10) if args.quick else wsload.run(20, 60)
+        doc["load_test"] = loadtest.run(4, 10) if args.quick else loadtest.run(20, 60)
     print(json.dumps(doc, indent=2))
     if not args.quick:
         RESULTS.write_text(json.dumps(doc, indent=2) + "\n")
         update_readme(doc)
     failed = sum(c["tried"] - c["passed"] for c in doc["cases"].values())
-    return 0 if failed == 0 and doc.get("load_test", {}).get("errors", 0) == 0 else 1
+    errors = sum(doc.get(k, {}).get("errors", 0) for k in ("load_test", "load_test_server"))
+    return 0 if failed == 0 and errors == 0 else 1
 
 
 if __name__ == "__main__":
