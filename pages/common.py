@@ -351,13 +351,13 @@ def show_digit(probs: np.ndarray, caption: str, key: str, scale: int = 10):
     and the same bytes serve the image and its download.
     """
     probs = np.asarray(probs, np.float32)
-    png = _png(_fingerprint([probs, scale]), probs, scale)
+    png = _png(fingerprint([probs, scale]), probs, scale)
     st.image(png, caption=caption, width="stretch")
     st.download_button("PNG", png, file_name=f"{key}.png", mime="image/png",
                        key=f"dl_{key}", icon=":material/download:")
 
 
-def _fingerprint(value) -> str:
+def fingerprint(value) -> str:
     """A short, exact key for the figure cache: arrays by their bytes, the rest by repr."""
     import hashlib
 
@@ -390,7 +390,7 @@ def _cached(key: str, _build):
 def cached(parts, build):
     """build(), once per distinct `parts` (arrays compared by content), shared read-only by
     every session: for figures and encoded pictures that reruns would otherwise rebuild."""
-    return _cached(_fingerprint(parts), build)
+    return _cached(fingerprint(parts), build)
 
 
 def latent_map(at: Atlas, dataset: str, **options) -> go.Figure:

@@ -73,7 +73,7 @@ def live_map(models: list[dict], dataset: str, key: str, *, on_click=None, marks
             "big": bool(st.session_state.get("presenter"))}
     # The key names what varies (the panels' big arrays are fixed per model path): hashing
     # 3 MB of codes and weights on every rerun would cost more than the rest of the page
-    fingerprint = common._fingerprint([[m["path"] for m in models], dataset, marks, paths, heats,
+    fingerprint = common.fingerprint([[m["path"] for m in models], dataset, marks, paths, heats,
                                        map_size, digit_size, data["big"],
                                        [p["title"] for p in panels]])
     return _component(key=key, data=_packed(fingerprint, data),
@@ -87,6 +87,6 @@ def live_sliders(meta: dict, z, lo, hi, key: str, on_change, step: float = 0.05,
     data = {"spec": _panel(meta["path"])["spec"], "z": [float(v) for v in z],
             "lo": [float(v) for v in lo], "hi": [float(v) for v in hi], "step": step,
             "digitSize": digit_size}
-    fingerprint = common._fingerprint([meta["path"], data["z"], data["lo"], data["hi"], step,
+    fingerprint = common.fingerprint([meta["path"], data["z"], data["lo"], data["hi"], step,
                                        digit_size])
     return _sliders(key=key, data=_packed(fingerprint, data), on_z_change=on_change)

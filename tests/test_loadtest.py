@@ -1,7 +1,7 @@
 """Many users at once, short mode (CI): concurrent browser sessions, no errors, no leakage.
 
 The full run (20 sessions for 60 s) is `python -m vae_core.loadtest`; its figures are in the
-README (`python -m vae_core.reliability`).
+README (`python -m benchmarks.reliability`).
 """
 
 import os
@@ -31,7 +31,7 @@ def test_concurrent_sessions_keep_their_own_state():
 def test_websocket_sessions_keep_their_own_state():
     """The server alone, driven over Streamlit's websocket protocol (no browsers)."""
     pytest.importorskip("websockets")
-    from vae_core.wsload import run
+    from benchmarks.wsload import run
 
     result = run(sessions=4, seconds=8)
     assert result["errors"] == 0, result["error_samples"]

@@ -1,6 +1,7 @@
 """Your own digit: untrusted pictures are read safely and prepared the way MNIST was."""
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ from vae_core import latent
 from vae_core.checkpoint import load_model
 from vae_core.preprocess import MAX_PIXELS, ImageProblem, prepare, read_image, to_mnist
 
-REPO_CKPT = __import__("pathlib").Path(__file__).resolve().parents[1] / "checkpoints"
+REPO_CKPT = Path(__file__).resolve().parents[1] / "checkpoints"
 
 
 def png(img: Image.Image, fmt: str = "PNG", **kw) -> bytes:

@@ -1,6 +1,6 @@
 """Reliability at the level of the running app: bad checkpoint folders, bad uploads, odd widget
 state, no data set, many sessions. Each test is tagged with its category for the README's table
-(`python -m vae_core.reliability`)."""
+(`python -m benchmarks.reliability`)."""
 
 import io
 import os

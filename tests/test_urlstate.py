@@ -4,12 +4,13 @@ import pytest
 
 from vae_core import urlstate as u
 
+PARSERS = {"seed": u.integer(0, 100), "t": u.number(0, 1), "z": u.vector(2, [-3, -3], [3, 3]),
+           "dataset": u.choice(["mnist", "fashion-mnist"])}
+
 
 def test_good_values_are_parsed():
-    parsers = {"seed": u.integer(0, 100), "t": u.number(0, 1), "z": u.vector(2, [-3, -3], [3, 3]),
-               "dataset": u.choice(["mnist", "fashion-mnist"])}
     values, problems = u.parse_all({"seed": "7", "t": "0.25", "z": "1.5, -2", "dataset": "mnist",
-                                    "other": "ignored"}, parsers)
+                                    "other": "ignored"}, PARSERS)
     assert values == {"seed": 7, "t": 0.25, "z": [1.5, -2.0], "dataset": "mnist"} and not problems
 
 
@@ -30,9 +31,7 @@ def test_good_values_are_parsed():
 ])
 @pytest.mark.reliability("url parameters")
 def test_garbage_gives_a_reason(name, raw, words):
-    parsers = {"seed": u.integer(0, 100), "t": u.number(0, 1), "z": u.vector(2, [-3, -3], [3, 3]),
-               "dataset": u.choice(["mnist"])}
-    values, problems = u.parse_all({name: raw}, parsers)
+    values, problems = u.parse_all({name: raw}, PARSERS)
     assert name not in values and len(problems) == 1
     assert words in problems[0] and problems[0].startswith(f"`{name}`")
     assert len(problems[0]) < 200  # a long value is not echoed back whole

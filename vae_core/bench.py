@@ -393,11 +393,9 @@ def readme_table(doc: dict) -> str:
 
 
 def update_readme(doc: dict, readme: Path = REPO / "README.md") -> None:
-    text = readme.read_text()
-    if README_START in text and README_END in text:
-        head, rest = text.split(README_START, 1)
-        tail = rest.split(README_END, 1)[1]
-        readme.write_text(f"{head}{README_START}\n{readme_table(doc)}{README_END}{tail}")
+    from .index import replace_block
+
+    replace_block(readme, README_START, README_END, readme_table(doc))
 
 
 def run(which: str, quick: bool) -> dict:

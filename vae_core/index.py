@@ -31,6 +31,15 @@ def _fmt(v, digits=2):
 README_START, README_END = "<!-- figures:start -->", "<!-- figures:end -->"
 
 
+def replace_block(readme: Path, start: str, end: str, body: str) -> None:
+    """Rewrite the text between two marker comments of a README (nothing if a marker is missing)."""
+    text = readme.read_text()
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        tail = rest.split(end, 1)[1]
+        readme.write_text(f"{head}{start}\n{body}{end}{tail}")
+
+
 def _rows(folder: Path, commands: dict[str, str]):
     good, bad = list_checkpoints(folder)
     rows, cmds = [], []
@@ -63,9 +72,5 @@ def write_index(folder: Path, commands: dict[str, str], readme: Path | None = No
     out = folder / "INDEX.md"
     out.write_text(text)
     if readme is not None and readme.is_file():
-        doc = readme.read_text()
-        if README_START in doc and README_END in doc:
-            head, rest = doc.split(README_START, 1)
-            tail = rest.split(README_END, 1)[1]
-            readme.write_text(f"{head}{README_START}\n{table}{README_END}{tail}")
+        replace_block(readme, README_START, README_END, table)
     return out

@@ -1,8 +1,8 @@
 """The README's reliability table: run every test tagged `reliability(category)`, count the cases
 tried and passed per category, run the load test, and write both into the README.
 
-    python -m vae_core.reliability                # full load test: 20 sessions x 60 s
-    python -m vae_core.reliability --quick        # 4 sessions x 10 s; prints, writes nothing
+    python -m benchmarks.reliability                # full load test: 20 sessions x 60 s
+    python -m benchmarks.reliability --quick        # 4 sessions x 10 s; prints, writes nothing
 
 Needs the dev requirements, the data set and Debian's Chromium (for the load test).
 """
@@ -15,7 +15,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from .browser import REPO
+from vae_core.browser import REPO
+from vae_core.index import replace_block
 
 RESULTS = REPO / "reliability.json"
 README_START, README_END = "<!-- reliability:start -->", "<!-- reliability:end -->"
@@ -58,7 +59,7 @@ def table(doc: dict) -> str:
         rows.append(f"| {cat} | {c['tried']} | {c['passed']} |")
     ws = doc.get("load_test_server")
     if ws:
-        rows += ["", "| load test of the server alone (`python -m vae_core.wsload`) | figure |",
+        rows += ["", "| load test of the server alone (`python -m benchmarks.wsload`) | figure |",
                  "|---|---|",
                  f"| sessions over Streamlit's websocket protocol, one server | {ws['sessions']} |",
                  f"| duration after warm-up; think time between actions | {ws['seconds']:.0f} s; "
@@ -89,22 +90,20 @@ def table(doc: dict) -> str:
 
 
 def update_readme(doc: dict, readme: Path = REPO / "README.md") -> None:
-    text = readme.read_text()
-    if README_START in text and README_END in text:
-        head, rest = text.split(README_START, 1)
-        tail = rest.split(README_END, 1)[1]
-        readme.write_text(f"{head}{README_START}\n{table(doc)}{README_END}{tail}")
+    replace_block(readme, README_START, README_END, table(doc))
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m vae_core.reliability", description=__doc__,
+    p = argparse.ArgumentParser(prog="python -m benchmarks.reliability", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true")
     p.add_argument("--skip-load-test", action="store_true")
     args = p.parse_args(argv)
     doc = {"cases": run_cases()}
     if not args.skip_load_test:
-        from . import loadtest, wsload
+        from vae_core import loadtest
+
+        from . import wsload
 
         doc["load_test_server"] = wsload.run(4, 10) if args.quick else wsload.run(20, 60)
         doc["load_test"] = loadtest.run(4, 10) if args.quick else loadtest.run(20, 60)

@@ -1,7 +1,7 @@
 """Load the server alone: many Streamlit sessions driven over its websocket protocol, no browsers.
 
-    python -m vae_core.wsload                            # 20 sessions for 60 s
-    python -m vae_core.wsload --sessions 4 --seconds 10  # short mode
+    python -m benchmarks.wsload                            # 20 sessions for 60 s
+    python -m benchmarks.wsload --sessions 4 --seconds 10  # short mode
 
 Each virtual session speaks what the browser speaks (protobuf BackMsg / ForwardMsg on
 /_stcore/stream): it opens a page, then either clicks the server-side latent map (a Plotly
@@ -22,7 +22,7 @@ import sys
 import time
 from urllib.parse import parse_qs
 
-from .browser import rss_mb, running_server
+from vae_core.browser import rss_mb, running_server
 
 THINK_S = 1.0
 TIMEOUT_S = 30.0
@@ -187,7 +187,7 @@ def run(sessions: int = 20, seconds: float = 60.0) -> dict:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m vae_core.wsload", description=__doc__,
+    p = argparse.ArgumentParser(prog="python -m benchmarks.wsload", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--sessions", type=int, default=20)
     p.add_argument("--seconds", type=float, default=60.0)

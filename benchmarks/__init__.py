@@ -1,0 +1,1 @@
+"""Tools that drive the running app from outside (they may use Streamlit's own protocol)."""
