@@ -158,12 +158,12 @@ def roc_figure(point: tuple[float, float]) -> go.Figure:
 
 left, right = st.columns([2, 1])
 with left:
-    st.plotly_chart(common.cached(["hist", meta["path"], other, threshold],
+    st.plotly_chart(common.figure(["hist", meta["path"], other, threshold],
                                   lambda: histogram(threshold)),
                     key="anomaly_hist", width="stretch", config=common.PLOT_CONFIG)
 with right:
     point = (own_flagged, other_flagged)
-    st.plotly_chart(common.cached(["roc", meta["path"], other, point], lambda: roc_figure(point)),
+    st.plotly_chart(common.figure(["roc", meta["path"], other, point], lambda: roc_figure(point)),
                     key="anomaly_roc", width="stretch", config=common.PLOT_CONFIG)
 
 f1, f2 = st.columns(2)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import threading
 from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 import streamlit as st
 import torch
 
@@ -28,6 +30,7 @@ DATASET_LABELS = {"mnist": "MNIST digits", "fashion-mnist": "Fashion-MNIST cloth
 # Plotly's D3 palette: ten classes that stay distinct on a projector
 COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
           "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+MAX_IMAGE_WIDTH = 1460  # st.image resizes anything wider, on every rerun
 CLICK_GRID = 61  # invisible points per side that turn a click anywhere into a selection
 # Plotly's toolbar with its one button a lecturer needs: the chart as a 2x PNG for slides
 PLOT_CONFIG = {"displaylogo": False, "modeBarButtons": [["toImage"]],
@@ -280,6 +283,23 @@ def clean_state(key: str, default, *, lo=None, hi=None, options=None):
         st.session_state[key] = default
 
 
+def table(rows: list[dict], digits: int = 2):
+    """A small table of numbers as Markdown. st.dataframe would import pandas and pyarrow
+    (~70 MB more server memory) for tables of a dozen rows; numbers get `digits` decimals."""
+    if not rows:
+        return
+    def cell(v):
+        if v is None:
+            return "–"
+        if isinstance(v, float | np.floating):
+            return f"{v:.{digits}f}"
+        return str(v).replace("|", "\\|")
+    head = list(rows[0])
+    lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
+    lines += ["| " + " | ".join(cell(r.get(k)) for k in head) + " |" for r in rows]
+    st.markdown("\n".join(lines))
+
+
 def eval_figures(name: str) -> dict:
     """The evaluation CLI's test figures for a shipped checkpoint ({} if it was not evaluated)."""
     import json
@@ -348,11 +368,13 @@ def show_digit(probs: np.ndarray, caption: str, key: str, scale: int = 10):
     """A decoded digit, big and crisp (PNG: JPEG would blur), with a PNG download.
 
     The PNG is encoded once per distinct picture (a 30x30 manifold takes ~20 ms to encode)
-    and the same bytes serve the image and its download.
+    and the same bytes serve the image and its download. It is never wider than st.image's
+    limit (1460 px): st.image would otherwise resize and re-encode it on every rerun.
     """
     probs = np.asarray(probs, np.float32)
+    scale = max(1, min(scale, MAX_IMAGE_WIDTH // probs.shape[-1]))
     png = _png(fingerprint([probs, scale]), probs, scale)
-    st.image(png, caption=caption, width="stretch")
+    st.image(png, caption=caption, width="stretch", output_format="PNG")  # "auto": JPEG
     st.download_button("PNG", png, file_name=f"{key}.png", mime="image/png",
                        key=f"dl_{key}", icon=":material/download:")
 
@@ -393,19 +415,50 @@ def cached(parts, build):
     return _cached(fingerprint(parts), build)
 
 
-def latent_map(at: Atlas, dataset: str, **options) -> go.Figure:
-    """The latent map figure (see _latent_map), built once per distinct set of arguments.
+class FrozenFigure(go.Figure):
+    """A figure serialised once: `st.plotly_chart` calls `to_dict()` and then encodes the dict
+    on every rerun, ~25 ms for a 14,000-point map here (copying every array and validating it).
+    This one hands over a dict that is already JSON (arrays as base64 typed arrays), so a rerun
+    only re-encodes a few strings; it also holds far less memory than a figure object."""
 
-    Building a Plotly figure of 14,000 points takes 25-40 ms here; pages rerun often with the
-    same maps, so the figure is shared from a cache. Callers must not modify it.
+    def __init__(self, spec: dict):
+        super().__init__()
+        self._frozen_spec = spec
+
+    def to_dict(self) -> dict:
+        return self._frozen_spec
+
+
+def to_spec(fig: go.Figure) -> dict:
+    """The figure as Plotly.js receives it: plain JSON types, arrays as base64 typed arrays."""
+    return json.loads(pio.to_json(fig, validate=False))
+
+
+def figure(parts, build) -> FrozenFigure:
+    """build() -> a Plotly figure, built and serialised once per distinct `parts`, shared
+    read-only by every session."""
+    return cached(parts, lambda: FrozenFigure(to_spec(build())))
+
+
+def latent_map(at: Atlas, dataset: str, *, marks: list[dict] | None = None,
+               paths: list[dict] | None = None, **options) -> FrozenFigure:
+    """The latent map (see _base_map) with marks and paths drawn over it (see _overlay).
+
+    Building and serialising the 14,000-point map takes 50-80 ms here, so it is done once per
+    distinct set of `options` and shared; marks and paths, which change with every click or
+    slider move, are a few small traces appended to it.
     """
-    return cached([at.path, dataset, options], lambda: _latent_map(at, dataset, **options))
+    base = cached(["map", at.path, dataset, options],
+                  lambda: to_spec(_base_map(at, dataset, **options)))
+    if not marks and not paths:
+        return cached(["frozen", at.path, dataset, options], lambda: FrozenFigure(base))
+    return cached(["map+", at.path, dataset, options, marks, paths], lambda: FrozenFigure(
+        {"data": base["data"] + to_spec(_overlay(marks, paths))["data"], "layout": base["layout"]}))
 
 
-def _latent_map(at: Atlas, dataset: str, *, marks: list[dict] | None = None,
-                paths: list[dict] | None = None, heat: dict | None = None,
-                height: int = 560, click_grid: bool = True, legend: bool = True,
-                title: str | None = None, bounds=None) -> go.Figure:
+def _base_map(at: Atlas, dataset: str, *, heat: dict | None = None,
+              height: int = 560, click_grid: bool = True, legend: bool = True,
+              title: str | None = None, bounds=None) -> go.Figure:
     """The test encodings as a scatter, one trace per class, over an invisible click grid."""
     names = class_names(dataset)
     fig = go.Figure()
@@ -438,6 +491,21 @@ def _latent_map(at: Atlas, dataset: str, *, marks: list[dict] | None = None,
             selected=dict(marker=dict(opacity=1, color="black", size=12)),
             hovertemplate=f"{names[c]}<br>test #%{{customdata}}<extra></extra>",
         ))
+    axis = "PC" if at.mu.shape[1] > 2 else "z"
+    fig.update_layout(
+        height=height, margin=dict(l=10, r=10, t=30, b=10), dragmode=False,
+        clickmode="event+select", legend=dict(itemsizing="constant", font=dict(size=14)),
+        xaxis=dict(range=[x0, x1], title=f"{axis}₁", zeroline=False),
+        yaxis=dict(range=[y0, y1], title=f"{axis}₂", zeroline=False),
+        plot_bgcolor="white", showlegend=legend,
+        title=dict(text=title, font=dict(size=16)) if title else None,
+    )
+    return fig
+
+
+def _overlay(marks: list[dict] | None, paths: list[dict] | None) -> go.Figure:
+    """Paths (lines or markers) and labelled marks, as traces to lay over a map."""
+    fig = go.Figure()
     for p in paths or []:
         fig.add_trace(go.Scattergl(
             x=p["uv"][:, 0], y=p["uv"][:, 1], mode=p.get("mode", "lines+markers"),
@@ -455,15 +523,6 @@ def _latent_map(at: Atlas, dataset: str, *, marks: list[dict] | None = None,
             marker=dict(symbol=m.get("symbol", "x"), size=18, color=m.get("color", "black"),
                         line=dict(width=2, color="white")),
         ))
-    axis = "PC" if at.mu.shape[1] > 2 else "z"
-    fig.update_layout(
-        height=height, margin=dict(l=10, r=10, t=30, b=10), dragmode=False,
-        clickmode="event+select", legend=dict(itemsizing="constant", font=dict(size=14)),
-        xaxis=dict(range=[x0, x1], title=f"{axis}₁", zeroline=False),
-        yaxis=dict(range=[y0, y1], title=f"{axis}₂", zeroline=False),
-        plot_bgcolor="white", showlegend=legend,
-        title=dict(text=title, font=dict(size=16)) if title else None,
-    )
     return fig
 
 

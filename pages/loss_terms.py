@@ -106,9 +106,7 @@ for label, n in VARIANTS.items():
     rows.append({"model": label, "test −ELBO": f.get("neg_elbo"), "reconstruction": f.get("recon"),
                  "KL": f.get("kl"), "IWAE k=100": f.get("iwae"),
                  "epochs": shipped[n].get("epochs")})
-st.dataframe(rows, hide_index=True, width="stretch",
-             column_config={k: st.column_config.NumberColumn(format="%.2f")
-                            for k in ("test −ELBO", "reconstruction", "KL", "IWAE k=100")})
+common.table(rows)
 st.caption("Nats per test image, from `python -m vae_core.recipes evaluate` "
            "(checkpoints/eval/*.json). Larger β buys a tighter fit to the prior (smaller KL) with "
            "blurrier reconstructions; the ablations were trained for fewer epochs than the VAE "

@@ -112,10 +112,8 @@ ncols = min(k, 8)
 common.show_digit(mosaic(pics[1:], ncols, pad=1, fill=0.25),
                   f"the {k} samples z = μ + σ·ε, decoded (seed {seed})", "post_samples", scale=4)
 with st.expander("The numbers: ε and z of each sample", expanded=k <= 8):
-    st.dataframe([{"sample": i + 1, "ε₁": e[0], "ε₂": e[1], "z₁": v[0], "z₂": v[1]}
-                  for i, (e, v) in enumerate(zip(eps, z))], hide_index=True,
-                 column_config={c: st.column_config.NumberColumn(format="%.3f")
-                                for c in ("ε₁", "ε₂", "z₁", "z₂")})
+    common.table([{"sample": i + 1, "ε₁": e[0], "ε₂": e[1], "z₁": v[0], "z₂": v[1]}
+                  for i, (e, v) in enumerate(zip(eps, z))], digits=3)
 
 if ae_meta is not None:
     st.subheader("The plain autoencoder: one point, no spread")
