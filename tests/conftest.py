@@ -41,8 +41,9 @@ def mnist_test(data_root):
     return load_split("mnist", train=False, root=data_root)
 
 
-def small_model(kind: str, latent_dim: int = 2, seed: int = 0):
+def small_model(kind: str, latent_dim: int = 2, seed: int = 0, arch: str = "mlp"):
     torch.manual_seed(seed)
     if kind == "classifier":
         return build_model(ClassifierConfig(channels=(4, 8), fc=16)).eval()
-    return build_model(AutoencoderConfig(kind=kind, latent_dim=latent_dim, hidden=(32, 16))).eval()
+    return build_model(AutoencoderConfig(kind=kind, latent_dim=latent_dim, hidden=(32, 16),
+                                         arch=arch, channels=(4, 8))).eval()

@@ -20,9 +20,12 @@ from vae_core.checkpoint import (
 )
 
 
-@pytest.mark.parametrize("kind", ["vae", "ae", "classifier"])
+@pytest.mark.parametrize("kind", ["vae", "ae", "classifier", "conv vae"])
 def test_round_trip_gives_identical_outputs(tmp_path, kind):
-    model = small_model(kind)
+    arch = "conv" if kind.startswith("conv") else "mlp"
+    kind = kind.split()[-1]
+    model = small_model(kind, arch=arch)
+    assert (model.config.arch if kind != "classifier" else "mlp") == arch
     path = tmp_path / f"{kind}.safetensors"
     save_model(model, path, dataset="mnist", extra={"beta": 1.0, "epochs": 3, "test": {"x": 1}},
                dtype=torch.float32)
@@ -37,6 +40,7 @@ def test_round_trip_gives_identical_outputs(tmp_path, kind):
         enc, enc2 = model.encode(x), loaded.encode(x)
         assert torch.equal(enc[0], enc2[0]) if kind == "vae" else torch.equal(enc, enc2)
     meta = read_metadata(path)
+    assert loaded.config == model.config
     assert meta["kind"] == kind and meta["dataset"] == "mnist"
     assert meta["latent_dim"] == (0 if kind == "classifier" else 2)
     assert meta["epochs"] == 3 and meta["test"] == {"x": 1}

@@ -57,13 +57,39 @@ def test_browser_decoder_on_a_small_model(tmp_path):
                   - latent.decode(model, z).reshape(50, -1)).max() <= 1e-5
 
 
+@pytest.mark.skipif(NODE is None, reason="no Node.js")
+@pytest.mark.parametrize("kind", ["vae", "ae"])
+def test_browser_decoder_matches_a_conv_decoder(kind, tmp_path):
+    """Dense layers, Unflatten, two transposed convs (stride 2, padding 1): the conv VAE's shape,
+    small, with random weights and biases so every tap and border is exercised."""
+    from vae_core.config import AutoencoderConfig
+    from vae_core.models import build_model
+
+    torch.manual_seed(0)
+    model = build_model(AutoencoderConfig(kind=kind, latent_dim=4, hidden=(16,), arch="conv",
+                                          channels=(3, 5))).eval()
+    spec = decoder_spec(model)
+    assert [layer["type"] for layer in spec["layers"]] == ["dense", "dense", "convT", "convT"]
+    assert (spec["layers"][2]["hin"], spec["layers"][2]["hout"], spec["layers"][3]["hout"]) == (7, 14, 28)
+    z = parity_z(4, n=40)
+    assert np.abs(run_js(spec, z, tmp_path) - latent.decode(model, z).reshape(40, -1)).max() <= 1e-5
+
+
 def test_non_mlp_decoders_are_refused():
     model = small_model("classifier")
-    with pytest.raises(ValueError, match="only MLP decoders"):
+    with pytest.raises(ValueError, match="run in the browser"):
         decoder_spec(model)
     vae = small_model("vae")
     vae.decoder = torch.nn.Sequential(torch.nn.Linear(2, 784), torch.nn.Tanh())
     with pytest.raises(ValueError):
+        decoder_spec(vae)
+    nn = torch.nn  # a transposed conv with no Unflatten before it, and a dilated one
+    vae.decoder = nn.Sequential(nn.Linear(2, 49), nn.ReLU(), nn.ConvTranspose2d(1, 1, 4, 2, 1))
+    with pytest.raises(ValueError):
+        decoder_spec(vae)
+    vae.decoder = nn.Sequential(nn.Linear(2, 49), nn.ReLU(), nn.Unflatten(1, (1, 7, 7)),
+                                nn.ConvTranspose2d(1, 1, 4, 2, 1, dilation=2))
+    with pytest.raises(ValueError, match="undilated"):
         decoder_spec(vae)
 
 

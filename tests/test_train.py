@@ -78,6 +78,18 @@ def test_cli_trains_evaluates_and_saves(tmp_path, data_root):
     assert load_model(out).config.hidden == (32,)
 
 
+def test_cli_trains_a_conv_vae(tmp_path, data_root):
+    out = tmp_path / "conv.safetensors"
+    assert train_main([
+        "--kind", "vae", "--arch", "conv", "--channels", "4", "8", "--hidden", "16",
+        "--latent-dim", "3", "--epochs", "1", "--train-limit", "256", "--test-limit", "100",
+        "--data-root", str(data_root), "--no-progress", "--out", str(out),
+    ]) == 0
+    model = load_model(out)
+    assert (model.config.arch, model.config.channels, model.latent_dim) == ("conv", (4, 8), 3)
+    assert read_metadata(out)["latent_dim"] == 3 and "--arch conv" in read_metadata(out)["command"]
+
+
 @pytest.mark.reliability("no data set")
 def test_cli_fails_fast_without_data(tmp_path, monkeypatch, capsys):
     from torchvision.datasets import MNIST

@@ -19,14 +19,21 @@ class AutoencoderConfig:
 
     kind: str = "vae"  # "vae" (stochastic bottleneck + KL) or "ae" (deterministic bottleneck)
     latent_dim: int = 2  # size of z; 2 is the one that can be drawn as a map
-    hidden: tuple[int, ...] = (1024, 512, 256)  # encoder widths; the decoder mirrors them
+    hidden: tuple[int, ...] = (1024, 512, 256)  # dense widths (after the convs); decoder mirrors
+    arch: str = "mlp"  # "mlp": dense layers only; "conv": stride-2 convs first, mirrored back
+    channels: tuple[int, ...] = (32, 64)  # "conv": widths of the stride-2 4x4 convs (28->14->7)
 
     def __post_init__(self):
         if self.kind not in ("vae", "ae"):
             raise ValueError(f"autoencoder kind must be 'vae' or 'ae', got {self.kind!r}")
+        if self.arch not in ("mlp", "conv"):
+            raise ValueError(f"arch must be 'mlp' or 'conv', got {self.arch!r}")
         if self.latent_dim < 1 or not self.hidden or min(self.hidden) < 1:
             raise ValueError(f"bad sizes: latent_dim={self.latent_dim}, hidden={self.hidden}")
+        if self.arch == "conv" and (len(self.channels) != 2 or min(self.channels) < 1):
+            raise ValueError(f"conv needs two channel widths (28->14->7), got {self.channels}")
         object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
+        object.__setattr__(self, "channels", tuple(int(c) for c in self.channels))
 
 
 @dataclass(frozen=True)

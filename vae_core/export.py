@@ -19,31 +19,71 @@ MAGIC = b"LL01"
 DTYPES = {"float16": "<f2", "float32": "<f4", "uint8": "u1"}
 
 
-def decoder_spec(model, half: bool | None = None) -> dict:
-    """{"id", "dtype", "layers": [{"in", "out", "w", "b"}, ...]} of a Linear-ReLU-...-Linear decoder.
+def _layers_of(decoder) -> list[nn.Module]:
+    """The decoder's weight layers, checked to be Linear/ConvTranspose2d with a ReLU between each
+    two (an Unflatten may sit between the dense and the transposed-conv part), none after the
+    last. Raises ValueError for anything else."""
+    mods = [m for m in decoder if not isinstance(m, nn.Unflatten)]
+    layers = mods[::2]
+    ok = (mods and all(isinstance(m, nn.ReLU) for m in mods[1::2]) and len(mods) % 2 == 1
+          and all(isinstance(m, nn.Linear | nn.ConvTranspose2d) for m in layers))
+    if ok:  # dense first, then transposed convs; an Unflatten exactly where they meet
+        kinds = [isinstance(m, nn.ConvTranspose2d) for m in layers]
+        seq = list(decoder)
+        where = [i for i, m in enumerate(seq) if isinstance(m, nn.Unflatten)]
+        ok = kinds == sorted(kinds) and (
+            where == [] if not any(kinds) else
+            len(where) == 1 and 0 < where[0] < len(seq) - 1 and not kinds[0]
+            and isinstance(seq[where[0] + 1], nn.ConvTranspose2d))
+    if not ok:
+        raise ValueError("only decoders of Linear and ConvTranspose2d layers with ReLUs between "
+                         "them (MLP decoders, conv decoders) run in the browser")
+    return layers
 
-    w is (out, in). The arrays are float16 when every weight is exactly a float16 (as in our
-    checkpoints, stored in half precision): half the bytes, the same numbers. Raises ValueError
-    for any other decoder, so a page can fall back to decoding on the server.
+
+def decoder_spec(model, half: bool | None = None) -> dict:
+    """{"id", "dtype", "layers": [...]} of the decoder, for pages/live/decoder.js.
+
+    A dense layer is {"type": "dense", "in", "out", "w" (out, in), "b"}; a transposed conv is
+    {"type": "convT", "cin", "cout", "k", "stride", "pad", "hin", "win", "hout", "wout",
+    "w" (cin, cout, k, k), "b"}, its input laid out as the Unflatten before it says (C, H, W).
+    The arrays are float16 when every weight is exactly a float16 (as in our checkpoints,
+    stored in half precision): half the bytes, the same numbers. Raises ValueError for any other
+    decoder, so a page can fall back to decoding on the server.
     """
-    mods = list(getattr(model, "decoder", nn.Sequential()))
-    linears = [m for m in mods if isinstance(m, nn.Linear)]
-    expected = [nn.Linear, nn.ReLU] * (len(linears) - 1) + [nn.Linear]
-    if not linears or [type(m) for m in mods] != expected:
-        raise ValueError("only MLP decoders (Linear, ReLU, ..., Linear) run in the browser")
-    arrays = [(lin.weight.detach().float().cpu().numpy(), lin.bias.detach().float().cpu().numpy())
-              for lin in linears]
+    decoder = getattr(model, "decoder", None)
+    if not isinstance(decoder, nn.Sequential):
+        raise ValueError("only MLP or conv decoders (an nn.Sequential) run in the browser")
+    layers = _layers_of(decoder)
+    shape = next((m.unflattened_size for m in decoder if isinstance(m, nn.Unflatten)), None)
+    arrays = [(m.weight.detach().float().cpu().numpy(), m.bias.detach().float().cpu().numpy())
+              for m in layers]
     if half is None:
         half = all(np.array_equal(a.astype(np.float16).astype(np.float32), a)
                    for pair in arrays for a in pair)
     dtype = np.float16 if half else np.float32
-    layers = [{"in": int(w.shape[1]), "out": int(w.shape[0]), "w": w.astype(dtype),
-               "b": b.astype(dtype)} for w, b in arrays]
+    out = []
+    for m, (w, b) in zip(layers, arrays):
+        if isinstance(m, nn.Linear):
+            out.append({"type": "dense", "in": int(w.shape[1]), "out": int(w.shape[0]),
+                        "w": w.astype(dtype), "b": b.astype(dtype)})
+            continue
+        k, s, p = m.kernel_size[0], m.stride[0], m.padding[0]
+        square = m.kernel_size == (k, k) and m.stride == (s, s) and m.padding == (p, p)
+        if not square or m.groups != 1 or m.dilation != (1, 1) or m.output_padding != (0, 0):
+            raise ValueError("only square, ungrouped, undilated transposed convs run in the browser")
+        cin, hin, win = shape
+        hout, wout = (hin - 1) * s - 2 * p + k, (win - 1) * s - 2 * p + k
+        out.append({"type": "convT", "cin": int(cin), "cout": int(w.shape[1]), "k": int(k),
+                    "stride": int(s), "pad": int(p), "hin": int(hin), "win": int(win),
+                    "hout": int(hout), "wout": int(wout), "w": w.astype(dtype),
+                    "b": b.astype(dtype)})
+        shape = (int(w.shape[1]), hout, wout)
     digest = hashlib.sha1()
-    for layer in layers:
+    for layer in out:
         digest.update(layer["w"].tobytes())
         digest.update(layer["b"].tobytes())
-    return {"id": digest.hexdigest()[:16], "dtype": np.dtype(dtype).name, "layers": layers}
+    return {"id": digest.hexdigest()[:16], "dtype": np.dtype(dtype).name, "layers": out}
 
 
 def pack(tree) -> bytes:

@@ -18,15 +18,39 @@ def mlp(sizes: list[int]) -> nn.Sequential:
     return nn.Sequential(*layers)
 
 
+def conv_stacks(config: AutoencoderConfig, bottleneck: int) -> tuple[nn.Sequential, nn.Sequential]:
+    """Encoder: two 4x4 stride-2 convs (28 -> 14 -> 7), then dense layers to the bottleneck.
+    Decoder: the mirror image, dense layers up to c2x7x7, two transposed convs back to 28x28."""
+    c1, c2 = config.channels
+    flat = c2 * 7 * 7
+    encoder = nn.Sequential(
+        nn.Conv2d(IMAGE_SHAPE[0], c1, 4, 2, 1), nn.ReLU(), nn.Conv2d(c1, c2, 4, 2, 1), nn.ReLU(),
+        nn.Flatten(), *mlp([flat, *config.hidden, bottleneck]))
+    decoder = nn.Sequential(
+        *mlp([config.latent_dim, *reversed(config.hidden), flat]), nn.ReLU(),
+        nn.Unflatten(1, (c2, 7, 7)),
+        nn.ConvTranspose2d(c2, c1, 4, 2, 1), nn.ReLU(), nn.ConvTranspose2d(c1, IMAGE_SHAPE[0], 4, 2, 1))
+    return encoder, decoder
+
+
 class _Autoencoder(nn.Module):
-    """Encoder 784 -> hidden -> bottleneck, decoder latent -> reversed hidden -> 784 logits."""
+    """Encoder image -> bottleneck, decoder latent -> 784 logits; dense ("mlp": 784 -> hidden ->
+    bottleneck and back) or convolutional ("conv", see conv_stacks)."""
 
     def __init__(self, config: AutoencoderConfig, bottleneck: int):
         super().__init__()
         self.config = config
         self.latent_dim = config.latent_dim
-        self.encoder = mlp([NUM_PIXELS, *config.hidden, bottleneck])
-        self.decoder = mlp([config.latent_dim, *reversed(config.hidden), NUM_PIXELS])
+        if config.arch == "conv":
+            self.encoder, self.decoder = conv_stacks(config, bottleneck)
+        else:
+            self.encoder = mlp([NUM_PIXELS, *config.hidden, bottleneck])
+            self.decoder = mlp([config.latent_dim, *reversed(config.hidden), NUM_PIXELS])
+
+    def _encoder_input(self, x: torch.Tensor) -> torch.Tensor:
+        if self.config.arch == "conv":
+            return x.reshape(-1, *IMAGE_SHAPE)
+        return x.reshape(-1, NUM_PIXELS)
 
     def decode_logits(self, z: torch.Tensor) -> torch.Tensor:
         return self.decoder(z).view(-1, *IMAGE_SHAPE)
@@ -45,7 +69,7 @@ class VAE(_Autoencoder):
         super().__init__(config, bottleneck=2 * config.latent_dim)
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        h = self.encoder(x.reshape(-1, NUM_PIXELS))
+        h = self.encoder(self._encoder_input(x))
         mu, logvar = h.chunk(2, dim=1)
         return mu, logvar
 
@@ -72,7 +96,7 @@ class AE(_Autoencoder):
         super().__init__(config, bottleneck=config.latent_dim)
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
-        return self.encoder(x.reshape(-1, NUM_PIXELS))
+        return self.encoder(self._encoder_input(x))
 
     def forward(self, x: torch.Tensor):
         """Returns (decoder logits, z)."""

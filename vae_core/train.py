@@ -108,8 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--latent-dim", type=int, default=AutoencoderConfig.latent_dim)
     p.add_argument("--hidden", type=int, nargs="+", default=list(AutoencoderConfig.hidden),
                    help="encoder widths (the decoder mirrors them)")
+    p.add_argument("--arch", choices=("mlp", "conv"), default=AutoencoderConfig.arch,
+                   help="VAE/AE: dense layers only, or two stride-2 convs before them")
     p.add_argument("--channels", type=int, nargs="+", default=list(ClassifierConfig.channels),
-                   help="classifier conv widths")
+                   help="conv widths (classifier; the conv VAE/AE takes two)")
     p.add_argument("--loss", choices=("elbo", "recon", "kl"), default=d.loss,
                    help="VAE objective: full ELBO, reconstruction only, KL only")
     p.add_argument("--beta", type=float, default=d.beta, help="KL weight (beta-VAE)")
@@ -131,7 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
 def model_config(args):
     if args.kind == "classifier":
         return ClassifierConfig(channels=tuple(args.channels))
-    return AutoencoderConfig(kind=args.kind, latent_dim=args.latent_dim, hidden=tuple(args.hidden))
+    return AutoencoderConfig(kind=args.kind, latent_dim=args.latent_dim, hidden=tuple(args.hidden),
+                             arch=args.arch, channels=tuple(args.channels))
 
 
 def main(argv=None) -> int:

@@ -47,16 +47,71 @@ function unpack(bytes) {
   return fill(head.tree);
 }
 
+function denseLayer(l) {
+  // Stored transposed (in x out): out += h[i] * row i, and a zero ReLU input, about half of
+  // them, skips its whole row. That halves the multiply-adds of a decode.
+  const w = asFloat32(l.w);
+  const wt = new Float32Array(w.length);
+  for (let j = 0; j < l.out; j++)
+    for (let i = 0; i < l.in; i++) wt[i * l.out + j] = w[j * l.in + i];
+  const b = asFloat32(l.b);
+  return {
+    nIn: l.in, nOut: l.out,
+    run(h, o) {
+      o.set(b);
+      for (let i = 0; i < l.in; i++) {
+        const hi = h[i];
+        if (hi === 0) continue;
+        const off = i * l.out;
+        for (let j = 0; j < l.out; j++) o[j] += hi * wt[off + j];
+      }
+    },
+  };
+}
+
+function convTLayer(l, inputChw) {
+  // PyTorch's ConvTranspose2d as a scatter: each non-zero input pixel adds its k x k patch of
+  // weights to the output. Weights reordered (cin, ky, kx, cout) and the output laid out
+  // (y, x, channel) so the innermost loop runs over contiguous memory.
+  const { cin, cout, k, stride, pad, hin, win, hout, wout } = l;
+  const w = asFloat32(l.w); // (cin, cout, k, k)
+  const wt = new Float32Array(w.length);
+  for (let ci = 0; ci < cin; ci++)
+    for (let co = 0; co < cout; co++)
+      for (let t = 0; t < k * k; t++) wt[(ci * k * k + t) * cout + co] = w[(ci * cout + co) * k * k + t];
+  const b = asFloat32(l.b);
+  return {
+    nIn: cin * hin * win, nOut: cout * hout * wout,
+    run(h, o) {
+      for (let q = 0; q < hout * wout; q++) for (let co = 0; co < cout; co++) o[q * cout + co] = b[co];
+      for (let iy = 0; iy < hin; iy++) {
+        for (let ix = 0; ix < win; ix++) {
+          for (let ci = 0; ci < cin; ci++) {
+            const v = inputChw ? h[(ci * hin + iy) * win + ix] : h[(iy * win + ix) * cin + ci];
+            if (v === 0) continue;
+            for (let ky = 0; ky < k; ky++) {
+              const oy = iy * stride - pad + ky;
+              if (oy < 0 || oy >= hout) continue;
+              for (let kx = 0; kx < k; kx++) {
+                const ox = ix * stride - pad + kx;
+                if (ox < 0 || ox >= wout) continue;
+                const wo = (ci * k * k + ky * k + kx) * cout, oo = (oy * wout + ox) * cout;
+                for (let co = 0; co < cout; co++) o[oo + co] += v * wt[wo + co];
+              }
+            }
+          }
+        }
+      }
+    },
+  };
+}
+
 function makeDecoder(spec) {
-  // Every layer is stored transposed (in x out): out += h[i] * row i, and a zero ReLU input,
-  // about half of them, skips its whole row. That halves the multiply-adds of a decode.
-  const layers = spec.layers.map((l) => {
-    const w = asFloat32(l.w);
-    const wt = new Float32Array(w.length);
-    for (let j = 0; j < l.out; j++)
-      for (let i = 0; i < l.in; i++) wt[i * l.out + j] = w[j * l.in + i];
-    return { w: wt, b: asFloat32(l.b), nIn: l.in, nOut: l.out };
-  });
+  // Dense layers, then (conv decoders) transposed convs; ReLU between layers, sigmoid at the end.
+  // A convT after a dense layer reads its input as (C, H, W), after another convT as (H, W, C);
+  // the last one has one channel, where both layouts are the same 28 x 28 image.
+  const layers = spec.layers.map((l, k) =>
+    l.type === "convT" ? convTLayer(l, k === 0 || spec.layers[k - 1].type !== "convT") : denseLayer(l));
   const bufs = layers.map((l) => new Float64Array(l.nOut));
   const latentDim = layers[0].nIn;
   const outSize = layers[layers.length - 1].nOut;
@@ -64,17 +119,10 @@ function makeDecoder(spec) {
   function decode(z, out) {
     let h = z;
     for (let k = 0; k < layers.length; k++) {
-      const { w, b, nIn, nOut } = layers[k];
       const o = bufs[k];
-      o.set(b);
-      for (let i = 0; i < nIn; i++) {
-        const hi = h[i];
-        if (hi === 0) continue;
-        const off = i * nOut;
-        for (let j = 0; j < nOut; j++) o[j] += hi * w[off + j];
-      }
+      layers[k].run(h, o);
       if (k < layers.length - 1) {
-        for (let j = 0; j < nOut; j++) if (o[j] < 0) o[j] = 0;
+        for (let j = 0; j < o.length; j++) if (o[j] < 0) o[j] = 0;
       }
       h = o;
     }
