@@ -37,6 +37,8 @@ def test_figures_are_plausible(quick):
     assert set(quick["page_rerun_ms"]) == set(PAGE_PATHS)  # every page was rerun and timed
     assert all(ms > 0 for ms in quick["page_rerun_ms"].values())
     assert 0 < quick["live_decode_frame_ms_p95"] < 1000
+    # dragging the 20-D model's first live slider decoded in the browser (frames were recorded)
+    assert 0 < quick["live"]["live_sliders_frame_ms_p95"]["median"] < 1000
     assert quick["server_rss_mb"] > quick["memory"]["server_rss_mb_idle"] > 50
     assert 0.2 < quick["train_throughput_ratio"] < 5
     q = quick["quality"]

@@ -39,7 +39,7 @@ def parity_z(latent_dim: int, n: int = 1000, seed: int = 0) -> np.ndarray:
 
 
 @pytest.mark.skipif(NODE is None, reason="no Node.js")
-@pytest.mark.parametrize("name", ["mnist_vae_2d", "mnist_ae_2d", "fashion_vae_2d"])
+@pytest.mark.parametrize("name", ["mnist_vae_2d", "mnist_ae_2d", "fashion_vae_2d", "mnist_vae_20d"])
 def test_browser_decoder_matches_pytorch(name, tmp_path):
     model = load_model(REPO / "checkpoints" / f"{name}.safetensors")
     z = parity_z(model.latent_dim)

@@ -39,7 +39,7 @@ def bench_live(runs: int = 5, moves: int = 200) -> dict:
     """Decode + draw time per frame while the pointer sweeps the latent map, per run."""
     from playwright.sync_api import sync_playwright
 
-    p50s, p95s, load_gaps = [], [], []
+    p50s, p95s, load_gaps, sliders_p95 = [], [], [], []
     with running_app() as url, sync_playwright() as p:
         browser = launch(p)
         for _ in range(runs):
@@ -61,8 +61,12 @@ def bench_live(runs: int = 5, moves: int = 200) -> dict:
             p50s.append(_quantile(frames, 0.5))
             p95s.append(_quantile(frames, 0.95))
             page.close()
+            sliders_p95.append(_quantile(_drag_live_slider(browser, url, SLIDERS_MODEL, moves),
+                                         0.95))
         browser.close()
     return {
+        "live_sliders_frame_ms_p95": _summary(sliders_p95),
+        "live_sliders_model": SLIDERS_MODEL,
         "live_decode_frame_ms": _summary(p50s),
         "live_decode_frame_ms_p95": _summary(p95s),
         "frame_budget_ms": FRAME_BUDGET_MS,
@@ -70,6 +74,32 @@ def bench_live(runs: int = 5, moves: int = 200) -> dict:
         "map_after_header_s": _summary(load_gaps),
         "moves_per_run": moves,
     }
+
+SLIDERS_MODEL = "mnist_vae_20d"  # the biggest decoder that runs in the browser
+
+
+def _drag_live_slider(browser, url: str, model: str, moves: int) -> list[float]:
+    """Decode + draw ms of each frame while dragging the first live slider of `model` end to end
+    (input events only: the page learns z once, on release)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{url}/sliders?model={model}")
+    handle = page.locator(".ll-sliders input[type=range]").first
+    handle.wait_for(timeout=120_000)
+    wait_idle(page, 120_000)
+    page.evaluate("window.__latentLabFrames.length = 0")
+    box = handle.bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + 2, y)
+    page.mouse.down()
+    for i in range(moves):
+        page.mouse.move(box["x"] + 2 + (box["width"] - 4) * (i + 1) / moves, y)
+        page.wait_for_timeout(8)
+    page.mouse.up()
+    page.wait_for_timeout(100)
+    frames = page.evaluate("Array.from(window.__latentLabFrames)")
+    page.close()
+    return frames
+
 
 PAGE_PATHS = {"latent_map": "", "sliders": "sliders", "interpolate": "interpolate",
               "ae_vs_vae": "ae_vs_vae", "loss_terms": "loss_terms", "posterior": "posterior",
@@ -354,6 +384,12 @@ def readme_table(doc: dict) -> str:
                          "", True))
         rows.append(_row("live decode + draw per frame, p95", live["live_decode_frame_ms_p95"],
                          "ms", "≤ 4 ms", live["live_decode_frame_ms_p95"]["median"] <= 4))
+        if "live_sliders_frame_ms_p95" in live:
+            # not the issue's budget (that is the live map's): a frame at 60 Hz is 16.7 ms
+            rows.append(_row(f"live sliders of {live['live_sliders_model']} (conv decoder, ~2 M "
+                             "multiply-adds): decode + draw per frame, p95",
+                             live["live_sliders_frame_ms_p95"], "ms", "≤ 16.7 ms (one 60 Hz frame)",
+                             live["live_sliders_frame_ms_p95"]["median"] <= 16.7))
         rows.append(_row("live map drawn after the page header", live["map_after_header_s"], "s",
                          "≤ 1 s", live["map_after_header_s"]["median"] <= 1))
     if "memory" in doc:

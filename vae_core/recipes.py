@@ -18,7 +18,9 @@ from pathlib import Path
 RECIPES: dict[str, list[str]] = {
     "mnist_vae_2d": ["--kind", "vae", "--latent-dim", "2", "--epochs", "60"],
     "mnist_ae_2d": ["--kind", "ae", "--latent-dim", "2", "--epochs", "20"],
-    "mnist_vae_20d": ["--kind", "vae", "--latent-dim", "20", "--epochs", "30"],
+    # 20-D: convolutional; the same MLP as the 2-D models overfit at 106.8 nats (bar: 98)
+    "mnist_vae_20d": ["--kind", "vae", "--latent-dim", "20", "--arch", "conv", "--hidden", "512",
+                      "--epochs", "30"],
     # The ablations only need to show the shape of the map: 10 epochs each
     "mnist_vae_2d_recon_only": ["--kind", "vae", "--loss", "recon", "--epochs", "10"],
     "mnist_vae_2d_kl_only": ["--kind", "vae", "--loss", "kl", "--epochs", "2"],

