@@ -14,10 +14,11 @@ import plotly.io as pio
 import streamlit as st
 import torch
 
+from vae_core import data as vae_data
 from vae_core import latent, urlstate
 from vae_core.atlas import load_atlas
 from vae_core.checkpoint import list_checkpoints, load_model
-from vae_core.data import DataUnavailableError, class_names, load_split, on_disk
+from vae_core.data import DataUnavailableError, class_names, on_disk
 from vae_core.images import digit_image, png_bytes
 
 # One torch thread per script run: a server decodes small batches for many sessions at once, and
@@ -88,14 +89,10 @@ def test_images(dataset: str):
     """The raw test images as uint8 (N, 28, 28), or None where the data set is not on disk."""
     if not on_disk(dataset):  # never start a download from a page
         return None
-    try:
-        x, _ = load_split(dataset, train=False)  # unpacks the .gz files (md5-checked) if need be
+    try:  # read directly: torchvision (~160 MB) only if the .gz files need unpacking
+        return vae_data.raw_test_images(dataset)[0]
     except DataUnavailableError:  # e.g. a corrupt file: the pages say the images are missing
         return None
-    out = (x[:, 0].numpy() * 255).round().astype(np.uint8)
-    del x
-    release_memory()
-    return out
 
 
 def models_of(dataset: str, kind: str | None = None, latent_dim: int | None = None) -> list[dict]:

@@ -263,6 +263,8 @@ def test_anomalies_page_scores_both_test_sets(data_root, monkeypatch):
     key = "anomaly_threshold_mnist_vae_2d"
     at.slider(key=key).set_value(at.slider(key=key).max).run()
     assert at.metric[1].value == "0.0%" or float(at.metric[1].value.rstrip("%")) < 1
+    at.slider(key=key).set_value(at.slider(key=key).min).run()  # below every score: all flagged
+    assert float(at.metric[1].value.rstrip("%")) > 99 and float(at.metric[2].value.rstrip("%")) > 99
 
 
 def test_a_shared_link_reopens_the_view():

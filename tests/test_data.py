@@ -7,11 +7,13 @@ import pytest
 import torch
 
 from vae_core.data import (
+    RESOURCES,
     DataUnavailableError,
     data_root,
     is_available,
     load_split,
     on_disk,
+    raw_test_images,
     subset,
 )
 
@@ -78,3 +80,55 @@ def test_root_comes_from_the_environment(monkeypatch, tmp_path):
     assert data_root("elsewhere").name == "elsewhere"
     with pytest.raises(ValueError, match="unknown dataset"):
         load_split("cifar", train=False)
+
+
+def test_the_file_names_are_torchvisions():
+    from pathlib import Path
+
+    from torchvision.datasets import MNIST, FashionMNIST
+
+    for cls in (MNIST, FashionMNIST):
+        assert tuple(Path(url).name for url, _ in cls.resources) == RESOURCES
+
+
+@pytest.mark.parametrize("dataset", ["mnist", "fashion-mnist"])
+def test_test_images_read_directly_are_torchvisions(dataset, data_root):
+    images, labels = raw_test_images(dataset, root=data_root)
+    x, y = load_split(dataset, train=False, root=data_root)
+    assert images.dtype == labels.dtype == "uint8"
+    assert images.shape == (10_000, 28, 28) and labels.shape == (10_000,)
+    assert torch.equal(torch.from_numpy(images.copy()).float().div(255), x[:, 0])
+    assert (labels == y.numpy()).all()
+
+
+def test_test_images_unpack_the_gz_files_first(tmp_path, data_root, monkeypatch):
+    from torchvision.datasets import MNIST
+
+    monkeypatch.setattr(MNIST, "mirrors", ["http://127.0.0.1:9/"])  # no network used
+    raw = tmp_path / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    for f in (data_root / "MNIST" / "raw").glob("*.gz"):
+        shutil.copy(f, raw)
+    images, labels = raw_test_images("mnist", root=tmp_path)
+    assert images.shape == (10_000, 28, 28) and is_available("mnist", tmp_path)
+
+
+@pytest.mark.reliability("no data set")
+@pytest.mark.parametrize("damage", ["truncated", "wrong magic", "wrong count"])
+def test_a_damaged_unpacked_file_is_reported_by_name(damage, tmp_path, data_root):
+    raw = tmp_path / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    for name in RESOURCES:
+        stem = name[:-3]
+        shutil.copy(data_root / "MNIST" / "raw" / stem, raw / stem)
+    path = raw / "t10k-images-idx3-ubyte"
+    data = bytearray(path.read_bytes())
+    if damage == "truncated":
+        data = data[: len(data) // 2]
+    elif damage == "wrong magic":
+        data[3] = 1
+    else:
+        data[4:8] = (9_999).to_bytes(4, "big")
+    path.write_bytes(bytes(data))
+    with pytest.raises(DataUnavailableError, match="t10k-images-idx3-ubyte"):
+        raw_test_images("mnist", root=tmp_path)

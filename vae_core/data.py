@@ -45,15 +45,22 @@ def _torchvision_class(dataset: str):
     return datasets.MNIST if dataset == "mnist" else datasets.FashionMNIST
 
 
+# The four official files of either data set (torchvision.datasets.MNIST/FashionMNIST.resources,
+# checked in the tests): known here so that the app can look for them without importing
+# torchvision, which costs ~160 MB of server memory.
+RESOURCES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+             "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
+
+
 def _raw_folder(dataset: str, root: Path) -> Path:
     return root / ("MNIST" if dataset == "mnist" else "FashionMNIST") / "raw"
 
 
 def is_available(dataset: str, root=None) -> bool:
     """True when the unpacked files are on disk (no download, no md5 pass needed)."""
-    cls = _torchvision_class(dataset)
+    check_dataset(dataset)
     raw = _raw_folder(dataset, data_root(root))
-    return all((raw / Path(url).stem).is_file() for url, _ in cls.resources)
+    return all((raw / Path(name).stem).is_file() for name in RESOURCES)
 
 
 def on_disk(dataset: str, root=None) -> bool:
@@ -61,7 +68,35 @@ def on_disk(dataset: str, root=None) -> bool:
     if is_available(dataset, root):
         return True
     raw = _raw_folder(dataset, data_root(root))
-    return all((raw / Path(url).name).is_file() for url, _ in _torchvision_class(dataset).resources)
+    return all((raw / name).is_file() for name in RESOURCES)
+
+
+def read_idx(path: Path, shape: tuple[int, ...]) -> np.ndarray:
+    """An unpacked IDX file of unsigned bytes (the MNIST format) whose dimensions must be
+    `shape`; anything else (wrong magic number, dimensions or length) raises
+    DataUnavailableError naming the file."""
+    data = Path(path).read_bytes()
+    ndim = len(shape)
+    head = 4 + 4 * ndim
+    magic = int.from_bytes(data[:4], "big") if len(data) >= 4 else -1
+    dims = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
+    if magic != 0x0800 + ndim or dims != shape or len(data) != head + int(np.prod(shape)):
+        raise DataUnavailableError(
+            f"{path} is not an IDX file of shape {shape} (magic {magic:#x}, dimensions {dims}, "
+            f"{len(data)} bytes): delete it so that it is unpacked or downloaded again")
+    return np.frombuffer(data, np.uint8, offset=head).reshape(shape)
+
+
+def raw_test_images(dataset: str, root=None) -> tuple[np.ndarray, np.ndarray]:
+    """The 10,000 test images as uint8 (N, 28, 28) and their labels, read straight from the
+    unpacked files; where only the .gz files are there, torchvision unpacks them first (md5
+    checked), once. For the app: training and evaluation use load_split."""
+    if not is_available(dataset, root):
+        load_split(dataset, train=False, root=root)  # unpacks, or says what is missing
+    raw = _raw_folder(dataset, data_root(root))
+    images = read_idx(raw / "t10k-images-idx3-ubyte", (10_000, 28, 28))
+    labels = read_idx(raw / "t10k-labels-idx1-ubyte", (10_000,))
+    return images, labels
 
 
 def load_split(
