@@ -70,7 +70,9 @@ def table(doc: dict) -> str:
                  f"{ws['latency_ms_median']:.0f} / {ws['latency_ms_p95']:.0f} ms |",
                  f"| server memory idle / after warm-up / end / max | {ws['rss_mb_idle']:.0f} / "
                  f"{ws['rss_mb_after_warmup']:.0f} / {ws['rss_mb_end']:.0f} / "
-                 f"{ws['rss_mb_max']:.0f} MB |"]
+                 f"{ws['rss_mb_max']:.0f} MB |",
+                 f"| server memory, median of the first / last third of the run (1 s samples) | "
+                 f"{ws['rss_mb_first_third_median']:.0f} / {ws['rss_mb_last_third_median']:.0f} MB |"]
     lt = doc.get("load_test")
     if lt:
         rows += ["", "| load test with browsers (`python -m vae_core.loadtest`) | figure |",

@@ -172,6 +172,7 @@ def run(sessions: int = 20, seconds: float = 60.0) -> dict:
     lat = [x for r in records for x in r["latency_ms"]]
     errors = [e for r in records for e in r["errors"]]
     after = [m for t, m in memory if t >= warmup]
+    third = max(1, len(after) // 3)
     q = statistics.quantiles(lat, n=20) if len(lat) >= 2 else [float("nan")] * 19
     return {
         "driver": "websocket protocol (no browsers)", "sessions": sessions, "seconds": seconds,
@@ -183,6 +184,10 @@ def run(sessions: int = 20, seconds: float = 60.0) -> dict:
         "rss_mb_idle": rss_idle, "rss_mb_after_warmup": after[0] if after else None,
         "rss_mb_end": memory[-1][1] if memory else None,
         "rss_mb_max": max(m for _, m in memory) if memory else None,
+        # growth shows as a rising trend: the first and the last third of the run after warm-up
+        "rss_mb_first_third_median": statistics.median(after[:third]) if after else None,
+        "rss_mb_last_third_median": statistics.median(after[-third:]) if after else None,
+        "rss_mb_series": [[round(t, 1), round(m, 1)] for t, m in memory],
     }
 
 

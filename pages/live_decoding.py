@@ -17,6 +17,15 @@ _component = st.components.v2.component(
     css=(_ASSETS / "map.css").read_text(),
     js=(_ASSETS / "decoder.js").read_text() + "\n" + (_ASSETS / "map.js").read_text(),
 )
+# Holds a static payload (codes and weights, megabytes) for the components above: its message is
+# the same on every rerun, so Streamlit sends it once per session (see decoder.js, putStatic).
+_payload = st.components.v2.component(
+    "latent_lab_live_payload",
+    html='<div class="ll-payload"></div>',
+    css=".ll-payload { display: none; }",
+    js=(_ASSETS / "decoder.js").read_text()
+    + "\nexport default function ({ data }) { putStatic(unpack(data)); }\n",
+)
 _sliders = st.components.v2.component(
     "latent_lab_live_sliders",
     html='<div class="ll-root"></div>',
@@ -42,10 +51,18 @@ def _panel(path: str) -> dict:
     }
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)  # 3-6 MB each
+@st.cache_resource(show_spinner=False, max_entries=16)  # 3-7 MB each
 def _packed(key: str, _data: dict) -> bytes:
     """The binary payload, packed once per distinct content (3 MB for one panel)."""
     return pack(_data)
+
+
+def _send_payload(key: str, parts: list, build) -> str:
+    """Mount the hidden payload element for `build()` (a dict of arrays), identified by the
+    fingerprint of `parts`; returns that id for the visible component's data."""
+    pid = common.fingerprint(parts)
+    _payload(key=f"{key}_payload", data=_packed(pid, {"id": pid, **build()}))
+    return pid
 
 
 def available(path: str) -> bool:
@@ -59,34 +76,36 @@ def available(path: str) -> bool:
 
 def live_map(models: list[dict], dataset: str, key: str, *, on_click=None, marks=None,
              paths=None, heats=None, map_size: int = 420, digit_size: int = 196):
-    """Mount the component: one linked panel per model; returns its result (clicked, failed)."""
-    panels = []
-    for i, meta in enumerate(models):
-        p = dict(_panel(meta["path"]), title=common.model_label(meta) if len(models) > 1 else "")
-        p["mark"] = None if not marks or marks[i] is None else [float(x) for x in marks[i]]
-        p["path"] = None if not paths or paths[i] is None else np.asarray(paths[i]).tolist()
-        if heats and heats[i] is not None:
-            p["heat"], p["heatN"] = np.asarray(heats[i], np.float32), int(heats[i].shape[0])
-        panels.append(p)
-    data = {"panels": panels, "colors": list(common.COLORS),
-            "names": list(common.class_names(dataset)), "mapSize": map_size, "digitSize": digit_size,
-            "big": bool(st.session_state.get("presenter"))}
-    # The key names what varies (the panels' big arrays are fixed per model path): hashing
-    # 3 MB of codes and weights on every rerun would cost more than the rest of the page
-    fingerprint = common.fingerprint([[m["path"] for m in models], dataset, marks, paths, heats,
-                                       map_size, digit_size, data["big"],
-                                       [p["title"] for p in panels]])
-    return _component(key=key, data=_packed(fingerprint, data),
-                      on_clicked_change=on_click or (lambda: None),
+    """Mount the component: one linked panel per model; returns its result (clicked, failed).
+
+    What is fixed per model (codes, labels, plane, decoder: ~3 MB a panel) goes once, as the
+    payload; what changes with a click or a widget (marks, paths, heat maps) is small JSON."""
+    paths_ = [m["path"] for m in models]
+    pid = _send_payload(key, ["map", paths_, [_panel(p)["spec"]["id"] for p in paths_], dataset],
+                        lambda: {"panels": [_panel(p) for p in paths_],
+                                 "colors": list(common.COLORS),
+                                 "names": list(common.class_names(dataset))})
+    n = len(models)
+    heat = [None if not heats or heats[i] is None else np.asarray(heats[i], np.float32)
+            for i in range(n)]
+    data = {"static": pid, "mapSize": map_size, "digitSize": digit_size,
+            "big": bool(st.session_state.get("presenter")),
+            "titles": [common.model_label(m) if n > 1 else "" for m in models],
+            "marks": [None if not marks or marks[i] is None else [float(x) for x in marks[i]]
+                      for i in range(n)],
+            "paths": [None if not paths or paths[i] is None else np.asarray(paths[i]).tolist()
+                      for i in range(n)],
+            "heats": [None if h is None else np.round(h, 3).ravel().tolist() for h in heat],
+            "heatN": [None if h is None else int(h.shape[0]) for h in heat]}
+    return _component(key=key, data=data, on_clicked_change=on_click or (lambda: None),
                       on_failed_change=lambda: st.session_state.update(live_failed=True))
 
 
 def live_sliders(meta: dict, z, lo, hi, key: str, on_change, step: float = 0.05,
                  digit_size: int = 252):
     """Sliders over z that decode in the browser while dragging; `on_change` runs on release."""
-    data = {"spec": _panel(meta["path"])["spec"], "z": [float(v) for v in z],
-            "lo": [float(v) for v in lo], "hi": [float(v) for v in hi], "step": step,
-            "digitSize": digit_size}
-    fingerprint = common.fingerprint([meta["path"], data["z"], data["lo"], data["hi"], step,
-                                       digit_size])
-    return _sliders(key=key, data=_packed(fingerprint, data), on_z_change=on_change)
+    spec = _panel(meta["path"])["spec"]
+    pid = _send_payload(key, ["sliders", meta["path"], spec["id"]], lambda: {"spec": spec})
+    data = {"static": pid, "z": [float(v) for v in z], "lo": [float(v) for v in lo],
+            "hi": [float(v) for v in hi], "step": step, "digitSize": digit_size}
+    return _sliders(key=key, data=data, on_z_change=on_change)

@@ -104,6 +104,27 @@ def test_live_map_decodes_in_the_browser_and_a_click_reaches_python(page, app_ur
     shot(page, "latent_map_live")
 
 
+@pytest.mark.reliability("many users")
+def test_a_live_click_costs_kilobytes_not_the_models_megabytes(page, app_url):
+    """The live map's codes and decoder (~3 MB) reach the page once; the rerun after a click
+    brings only what changed (on conference Wi-Fi, with a class clicking, this matters)."""
+    received = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda p: received.append(len(p))))
+    open_page(page, app_url)
+    first_visit = sum(received)
+    assert first_visit > 2_000_000  # the payload did come, once
+    over = page.locator("canvas.ll-over").first
+    box = over.bounding_box()
+    for i, (fx, fy) in enumerate([(0.3, 0.3), (0.7, 0.6), (0.5, 0.9)]):
+        before = sum(received)
+        page.mouse.click(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+        page.wait_for_timeout(300)
+        wait_idle(page)
+        assert "decoded at" in page.locator("[data-testid='stImage']").first.inner_text()
+        assert sum(received) - before < 200_000, f"click {i}: {sum(received) - before} bytes"
+    assert page.locator("canvas.ll-base").count() == 1  # the map is still drawn
+
+
 def test_live_sliders_decode_while_dragging_and_report_on_release(page, app_url):
     frames = sent_frames(page)
     open_page(page, app_url, "sliders")

@@ -140,8 +140,21 @@ function makePanel(root, p, data) {
 }
 
 export default function (component) {
+  return mountWhenLoaded(component, mountMap);
+}
+
+function mountMap(component, payload) {
+  // payload (once per session): the panels' codes, labels, planes and decoders; component.data
+  // (every rerun, small): titles, marks, paths, heat maps and sizes.
   const { parentElement, setTriggerValue } = component;
-  const data = unpack(component.data);
+  const dyn = component.data;
+  const data = {
+    ...dyn, colors: payload.colors, names: payload.names,
+    panels: payload.panels.map((p, i) => ({
+      ...p, title: dyn.titles[i], mark: dyn.marks[i], path: dyn.paths[i],
+      heat: dyn.heats[i] ? Float32Array.from(dyn.heats[i]) : null, heatN: dyn.heatN[i],
+    })),
+  };
   const root = parentElement.querySelector(".ll-root");
   root.innerHTML = "";
   root.classList.toggle("ll-big", !!data.big);

@@ -4,8 +4,12 @@
 window.__latentLabFrames = window.__latentLabFrames || []; // decode+draw ms, for benchmarks
 
 export default function (component) {
+  return mountWhenLoaded(component, mountSliders);
+}
+
+function mountSliders(component, payload) {
   const { parentElement, setStateValue } = component;
-  const data = unpack(component.data);
+  const data = { ...component.data, spec: payload.spec }; // the weights came once, as payload
   const root = parentElement.querySelector(".ll-root");
   const dec = decoderFor(data.spec);
   const D = 28 * Math.max(1, Math.floor(data.digitSize / 28));
