@@ -32,6 +32,7 @@ class Session:
     def __init__(self, url: str):
         self.ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
         self.widgets: dict[str, str] = {}  # user key -> widget id
+        self.held: dict[str, object] = {}  # widget id -> the last state this session set
         self.query = ""
         self.page = ""
 
@@ -46,7 +47,10 @@ class Session:
         await self.ws.close()
 
     async def run(self, query: str, page: str = "", states=()) -> float:
-        """One script run with these widget states; returns seconds to script_finished."""
+        """One script run with these widget states; returns seconds to script_finished.
+
+        Like a browser, every run sends the state of every widget this session has set so far
+        (a widget missing from a run's message falls back to its default one run later)."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -54,6 +58,8 @@ class Session:
         cs = msg.rerun_script
         cs.query_string, cs.page_name = query, page
         for state in states:
+            self.held[state.id] = state
+        for state in self.held.values():
             cs.widget_states.widgets.append(state)
         t0 = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
@@ -88,6 +94,28 @@ def _click_state(widget_id: str, u: float, v: float):
     return s
 
 
+def _toggle_state(widget_id: str, value: bool):
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    s = WidgetState(id=widget_id)
+    s.bool_value = value
+    return s
+
+
+def _server_side(s: Session, rec, i: int) -> bool:
+    """Hold the sidebar's live-decoding switch off, as a browser that opened ?live=0 would."""
+    if "live" not in s.widgets:
+        rec["errors"].append(f"session {i}: no live-decoding switch on the page")
+        return False
+    s.held[s.widgets["live"]] = _toggle_state(s.widgets["live"], False)
+    return True
+
+
+def _check_server_side(s: Session, rec, i: int):
+    if s.param("live") != "0":
+        rec["errors"].append(f"session {i}: the page left server-side mode ({s.query})")
+
+
 def _slider_state(widget_id: str, value: float):
     from streamlit.proto.WidgetStates_pb2 import WidgetState
 
@@ -104,6 +132,8 @@ async def _map_user(url, i, stop_at, rec):
         if wid is None:
             rec["errors"].append("no map widget on the page")
             return
+        if not _server_side(s, rec, i):
+            return
         rec["ready"] = True
         while time.perf_counter() < stop_at:
             u, v = round(rng.uniform(-2.5, 2.5), 3), round(rng.uniform(-2.5, 2.5), 3)
@@ -113,6 +143,7 @@ async def _map_user(url, i, stop_at, rec):
             got = [float(x) for x in (s.param("at") or "nan,nan").split(",")]
             if not (abs(got[0] - u) <= 0.006 and abs(got[1] - v) <= 0.006):  # 2-decimal URL
                 rec["errors"].append(f"session {i} clicked ({u}, {v}), the server shows {got}")
+            _check_server_side(s, rec, i)
             await asyncio.sleep(THINK_S)
 
 
@@ -120,10 +151,13 @@ async def _slider_user(url, i, stop_at, rec):
     z1 = round(-2.0 + 0.1 * i, 2)
     async with Session(url) as s:
         await s.run(f"live=0&z={z1},0.5", "sliders")
-        wid = s.widgets.get("z_mnist_vae_2d_0")
-        if wid is None:
+        wid, other = s.widgets.get("z_mnist_vae_2d_0"), s.widgets.get("z_mnist_vae_2d_1")
+        if wid is None or other is None:
             rec["errors"].append("no slider widget on the page")
             return
+        if not _server_side(s, rec, i):
+            return
+        s.held[other] = _slider_state(other, 0.5)  # z2 stays where the link put it
         rec["ready"] = True
         step = 0.05
         while time.perf_counter() < stop_at:
@@ -133,9 +167,10 @@ async def _slider_user(url, i, stop_at, rec):
             seconds = await s.run(s.query, "sliders", [_slider_state(wid, z1)])
             rec["latency_ms"].append(1000 * seconds)
             rec["actions"] += 1
-            got = (s.param("z") or "").split(",")[0]
-            if got != f"{z1:.2f}":
-                rec["errors"].append(f"session {i} set z1={z1:.2f}, the server shows {got}")
+            got = (s.param("z") or "").split(",")
+            if got != [f"{z1:.2f}", "0.50"]:
+                rec["errors"].append(f"session {i} set z=({z1:.2f}, 0.50), the server shows {got}")
+            _check_server_side(s, rec, i)
             await asyncio.sleep(THINK_S)
 
 

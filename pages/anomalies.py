@@ -72,7 +72,7 @@ else:
                                            (noisy, f"{kind}, strength {strength:.2f}", "noisy"),
                                            (recon, "VAE reconstruction of the noisy one", "denoised"))):
         with col:
-            common.show_digit(pic, cap, f"noise_{key}", scale=6)
+            common.show_digit(pic, cap, f"noise_{key}", scale=6, download=False)  # 3 small ones
     err_noisy = float(np.abs(noisy - clean).mean())
     err_recon = float(np.abs(recon - clean).mean())
     many = common.cached(  # the same noise on 300 test images: is this one typical?

@@ -361,7 +361,7 @@ def _png(key: str, _probs: np.ndarray, _scale: int) -> bytes:  # "_": not hashed
     return png_bytes(digit_image(_probs, _scale))
 
 
-def show_digit(probs: np.ndarray, caption: str, key: str, scale: int = 10):
+def show_digit(probs: np.ndarray, caption: str, key: str, scale: int = 10, download: bool = True):
     """A decoded digit, big and crisp (PNG: JPEG would blur), with a PNG download.
 
     The PNG is encoded once per distinct picture (a 30x30 manifold takes ~20 ms to encode)
@@ -372,8 +372,9 @@ def show_digit(probs: np.ndarray, caption: str, key: str, scale: int = 10):
     scale = max(1, min(scale, MAX_IMAGE_WIDTH // probs.shape[-1]))
     png = _png(fingerprint([probs, scale]), probs, scale)
     st.image(png, caption=caption, width="stretch", output_format="PNG")  # "auto": JPEG
-    st.download_button("PNG", png, file_name=f"{key}.png", mime="image/png",
-                       key=f"dl_{key}", icon=":material/download:")
+    if download:
+        st.download_button("PNG", png, file_name=f"{key}.png", mime="image/png",
+                           key=f"dl_{key}", icon=":material/download:")
 
 
 def fingerprint(value) -> str:
