@@ -166,10 +166,10 @@ function decoderFor(spec) {
 // Static payloads (test codes, decoder weights: megabytes) reach the page once, in a hidden
 // "payload" element whose message never changes, so Streamlit's message cache keeps it from being
 // sent again; the visible components get small JSON naming the payload by id and wait for it here.
-window.__llStatic = window.__llStatic || { data: new Map(), waiting: new Map() };
+globalThis.__llStatic = globalThis.__llStatic || { data: new Map(), waiting: new Map() };
 
 function putStatic(payload) {
-  const reg = window.__llStatic;
+  const reg = globalThis.__llStatic;
   if (reg.data.has(payload.id)) return;
   reg.data.set(payload.id, payload);
   if (reg.data.size > 32) reg.data.delete(reg.data.keys().next().value); // oldest first
@@ -178,7 +178,7 @@ function putStatic(payload) {
 }
 
 function getStatic(id) {
-  const reg = window.__llStatic;
+  const reg = globalThis.__llStatic;
   if (reg.data.has(id)) return Promise.resolve(reg.data.get(id));
   return new Promise((resolve) => {
     if (!reg.waiting.has(id)) reg.waiting.set(id, []);
