@@ -446,12 +446,12 @@ def latent_map(at: Atlas, dataset: str, *, marks: list[dict] | None = None,
     distinct set of `options` and shared; marks and paths, which change with every click or
     slider move, are a few small traces appended to it.
     """
-    base = figure(["map", at.path, dataset, options], lambda: _base_map(at, dataset, **options))
+    base = cached(["map", at.path, dataset, options],
+                  lambda: to_spec(_base_map(at, dataset, **options)))
     if not marks and not paths:
-        return base
-    spec = base.to_dict()
+        return cached(["frozen", at.path, dataset, options], lambda: FrozenFigure(base))
     return cached(["map+", at.path, dataset, options, marks, paths], lambda: FrozenFigure(
-        {"data": spec["data"] + to_spec(_overlay(marks, paths))["data"], "layout": spec["layout"]}))
+        {"data": base["data"] + to_spec(_overlay(marks, paths))["data"], "layout": base["layout"]}))
 
 
 def _base_map(at: Atlas, dataset: str, *, heat: dict | None = None,

@@ -80,9 +80,9 @@ def live_map(models: list[dict], dataset: str, key: str, *, on_click=None, marks
 
     What is fixed per model (codes, labels, plane, decoder: ~3 MB a panel) goes once, as the
     payload; what changes with a click or a widget (marks, paths, heat maps) is small JSON."""
-    ckpts = [m["path"] for m in models]
-    pid = _send_payload(key, ["map", ckpts, [_panel(p)["spec"]["id"] for p in ckpts], dataset],
-                        lambda: {"panels": [_panel(p) for p in ckpts],
+    paths_ = [m["path"] for m in models]
+    pid = _send_payload(key, ["map", paths_, [_panel(p)["spec"]["id"] for p in paths_], dataset],
+                        lambda: {"panels": [_panel(p) for p in paths_],
                                  "colors": list(common.COLORS),
                                  "names": list(common.class_names(dataset))})
     n = len(models)

@@ -30,21 +30,16 @@ def test_fashion_loads_too(data_root):
     assert x.shape == (10_000, 1, 28, 28) and torch.bincount(y).tolist() == [1000] * 10
 
 
-def offline_copy(tmp_path, data_root, monkeypatch, pattern: str = "*.gz"):
-    """MNIST's files matching `pattern` copied into tmp_path's raw folder, with torchvision's
-    download mirrors pointed at a closed port (no network used); returns the raw folder."""
+def test_small_copied_slice_loads_offline(tmp_path, data_root, monkeypatch):
     from torchvision.datasets import MNIST
 
-    monkeypatch.setattr(MNIST, "mirrors", ["http://127.0.0.1:9/"])
+    monkeypatch.setattr(MNIST, "mirrors", ["http://127.0.0.1:9/"])  # no network used
     raw = tmp_path / "MNIST" / "raw"
     raw.mkdir(parents=True)
-    for f in (data_root / "MNIST" / "raw").glob(pattern):
+    for f in (data_root / "MNIST" / "raw").glob("t10k-*.gz"):
         shutil.copy(f, raw)
-    return raw
-
-
-def test_small_copied_slice_loads_offline(tmp_path, data_root, monkeypatch):
-    offline_copy(tmp_path, data_root, monkeypatch)
+    for f in (data_root / "MNIST" / "raw").glob("train-*.gz"):
+        shutil.copy(f, raw)
     assert not is_available("mnist", tmp_path) and on_disk("mnist", tmp_path)
     x, y = load_split("mnist", train=False, root=tmp_path)
     assert len(x) == 10_000 and is_available("mnist", tmp_path)
@@ -54,7 +49,13 @@ def test_small_copied_slice_loads_offline(tmp_path, data_root, monkeypatch):
 
 @pytest.mark.reliability("no data set")
 def test_corrupt_download_is_detected(tmp_path, data_root, monkeypatch):
-    raw = offline_copy(tmp_path, data_root, monkeypatch)
+    from torchvision.datasets import MNIST
+
+    monkeypatch.setattr(MNIST, "mirrors", ["http://127.0.0.1:9/"])
+    raw = tmp_path / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    for f in (data_root / "MNIST" / "raw").glob("*.gz"):
+        shutil.copy(f, raw)
     with gzip.open(raw / "t10k-labels-idx1-ubyte.gz", "wb") as g:
         g.write(b"half a download")
     with pytest.raises(DataUnavailableError, match="not available under"):
@@ -101,15 +102,25 @@ def test_test_images_read_directly_are_torchvisions(dataset, data_root):
 
 
 def test_test_images_unpack_the_gz_files_first(tmp_path, data_root, monkeypatch):
-    offline_copy(tmp_path, data_root, monkeypatch)
+    from torchvision.datasets import MNIST
+
+    monkeypatch.setattr(MNIST, "mirrors", ["http://127.0.0.1:9/"])  # no network used
+    raw = tmp_path / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    for f in (data_root / "MNIST" / "raw").glob("*.gz"):
+        shutil.copy(f, raw)
     images, labels = raw_test_images("mnist", root=tmp_path)
     assert images.shape == (10_000, 28, 28) and is_available("mnist", tmp_path)
 
 
 @pytest.mark.reliability("no data set")
 @pytest.mark.parametrize("damage", ["truncated", "wrong magic", "wrong count"])
-def test_a_damaged_unpacked_file_is_reported_by_name(damage, tmp_path, data_root, monkeypatch):
-    raw = offline_copy(tmp_path, data_root, monkeypatch, "*-ubyte")  # the unpacked files
+def test_a_damaged_unpacked_file_is_reported_by_name(damage, tmp_path, data_root):
+    raw = tmp_path / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    for name in RESOURCES:
+        stem = name[:-3]
+        shutil.copy(data_root / "MNIST" / "raw" / stem, raw / stem)
     path = raw / "t10k-images-idx3-ubyte"
     data = bytearray(path.read_bytes())
     if damage == "truncated":
