@@ -67,10 +67,16 @@ class TrainConfig:
     loss: str = "elbo"  # "elbo" (recon + beta*KL), "recon" (KL weight 0), "kl" (recon weight 0)
     seed: int = 0
     threads: int = 0  # torch threads; 0 keeps torch's default
+    noise: str = "none"  # "mixed": a denoiser, fed corrupted images and scored on the clean ones
+    noise_max: float = 0.5  # "mixed": each image's strength is uniform in [0, noise_max]
 
     def __post_init__(self):
         if self.loss not in ("elbo", "recon", "kl"):
             raise ValueError(f"loss must be 'elbo', 'recon' or 'kl', got {self.loss!r}")
+        if self.noise not in ("none", "mixed"):
+            raise ValueError(f"noise must be 'none' or 'mixed', got {self.noise!r}")
+        if not 0.0 <= self.noise_max <= 1.0:
+            raise ValueError(f"noise_max must be in [0, 1], got {self.noise_max}")
 
 
 ModelConfig = AutoencoderConfig | ClassifierConfig

@@ -28,13 +28,31 @@ RECIPES: dict[str, list[str]] = {
     "mnist_vae_2d_beta4": ["--kind", "vae", "--beta", "4", "--epochs", "10"],
     "fashion_vae_2d": ["--dataset", "fashion-mnist", "--kind", "vae", "--epochs", "15"],
     "fashion_ae_2d": ["--dataset", "fashion-mnist", "--kind", "ae", "--epochs", "15"],
+    # Denoisers: the 20-D VAE's recipe, fed corrupted images (each a random noise of the
+    # denoising page at a strength uniform in [0, 0.5]) and scored on the clean ones; and the
+    # autoencoder twin of that network
+    "mnist_vae_20d_denoise": ["--kind", "vae", "--latent-dim", "20", "--arch", "conv", "--hidden",
+                              "512", "--epochs", "30", "--noise", "mixed"],
+    "mnist_ae_20d_denoise": ["--kind", "ae", "--latent-dim", "20", "--arch", "conv", "--hidden",
+                             "512", "--epochs", "30", "--noise", "mixed"],
+    # A pair at 16-D (same MLP, VAE and AE) to measure the AE-vs-VAE contrasts beyond 2-D
+    "mnist_vae_16d": ["--kind", "vae", "--latent-dim", "16", "--hidden", "512", "256",
+                      "--epochs", "20"],
+    "mnist_ae_16d": ["--kind", "ae", "--latent-dim", "16", "--hidden", "512", "256",
+                     "--epochs", "20"],
     "mnist_judge": ["--kind", "classifier", "--epochs", "10"],
     "fashion_judge": ["--dataset", "fashion-mnist", "--kind", "classifier", "--epochs", "8"],
 }
 
 
+# Recorded while training (vae_core.record) for the "Watch it learn" page: replay/<name>.npz
+REPLAYS = ("mnist_vae_2d", "mnist_ae_2d", "mnist_vae_2d_recon_only", "mnist_vae_2d_kl_only",
+           "mnist_vae_2d_beta0.5", "mnist_vae_2d_beta4")
+
+
 def train_args(name: str, out_dir) -> list[str]:
-    return [*RECIPES[name], "--out", str(Path(out_dir) / f"{name}.safetensors")]
+    replay = ["--replay", str(Path(out_dir) / "replay" / f"{name}.npz")] if name in REPLAYS else []
+    return [*RECIPES[name], *replay, "--out", str(Path(out_dir) / f"{name}.safetensors")]
 
 
 def command(name: str, out_dir="checkpoints") -> str:
