@@ -1,9 +1,9 @@
 """Benchmarks that report figures (never pass/fail), measured the way a user meets the app.
 
-    python -m vae_core.bench all             # every benchmark; writes benchmarks.json + README
-    python -m vae_core.bench cold click      # some of them (cold, click, rerun, live, memory,
+    python -m benchmarks.bench all           # every benchmark; writes benchmarks.json + README
+    python -m benchmarks.bench cold click    # some of them (cold, click, rerun, live, memory,
                                              # train, quality)
-    python -m vae_core.bench all --quick     # CI smoke run: one short repetition of each
+    python -m benchmarks.bench all --quick   # CI smoke run: one short repetition of each
 
 Each figure is a median over repeated runs with min and max; comparisons are ratios measured
 in the same run. Needs the dev requirements (Playwright) and Debian's Chromium.
@@ -19,7 +19,19 @@ import sys
 import time
 from pathlib import Path
 
-from .browser import REPO, launch, rss_mb, running_app, running_server, wait_idle
+from .harness import (
+    REPO,
+    act,
+    launch,
+    new_context,
+    open_page,
+    page_urls,
+    rss_mb,
+    running_app,
+    running_server,
+    runs,
+    wait_for_run,
+)
 
 RESULTS = REPO / "benchmarks.json"
 FRAME_BUDGET_MS = 1000 / 60
@@ -43,13 +55,13 @@ def bench_live(runs: int = 5, moves: int = 200) -> dict:
     with running_app() as url, sync_playwright() as p:
         browser = launch(p)
         for _ in range(runs):
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page = new_context(browser).new_page()
             page.goto(url)
             page.wait_for_selector("h2", timeout=120_000)
             t_header = time.perf_counter()
             page.wait_for_selector("canvas.ll-base", timeout=120_000)
             load_gaps.append(time.perf_counter() - t_header)
-            wait_idle(page, 120_000)
+            wait_for_run(page, 0, 120_000)
             page.evaluate("window.__latentLabFrames.length = 0")
             box = page.locator("canvas.ll-over").first.bounding_box()
             for i in range(moves):  # a Lissajous sweep over the whole map
@@ -60,7 +72,7 @@ def bench_live(runs: int = 5, moves: int = 200) -> dict:
             frames = page.evaluate("Array.from(window.__latentLabFrames)")
             p50s.append(_quantile(frames, 0.5))
             p95s.append(_quantile(frames, 0.95))
-            page.close()
+            page.context.close()
             sliders_p95.append(_quantile(_drag_live_slider(browser, url, SLIDERS_MODEL, moves),
                                          0.95))
         browser.close()
@@ -81,11 +93,10 @@ SLIDERS_MODEL = "mnist_vae_20d"  # the biggest decoder that runs in the browser
 def _drag_live_slider(browser, url: str, model: str, moves: int) -> list[float]:
     """Decode + draw ms of each frame while dragging the first live slider of `model` end to end
     (input events only: the page learns z once, on release)."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{url}/sliders?model={model}")
+    page = new_context(browser).new_page()
+    open_page(page, f"{url}/sliders?model={model}", 120_000)
     handle = page.locator(".ll-sliders input[type=range]").first
     handle.wait_for(timeout=120_000)
-    wait_idle(page, 120_000)
     page.evaluate("window.__latentLabFrames.length = 0")
     box = handle.bounding_box()
     y = box["y"] + box["height"] / 2
@@ -97,13 +108,10 @@ def _drag_live_slider(browser, url: str, model: str, moves: int) -> list[float]:
     page.mouse.up()
     page.wait_for_timeout(100)
     frames = page.evaluate("Array.from(window.__latentLabFrames)")
-    page.close()
+    page.context.close()
     return frames
 
 
-PAGE_PATHS = {"latent_map": "", "sliders": "sliders", "interpolate": "interpolate",
-              "ae_vs_vae": "ae_vs_vae", "loss_terms": "loss_terms", "posterior": "posterior",
-              "manifold": "manifold", "your_digit": "your_digit", "anomalies": "anomalies"}
 MAP_DRAWN = "canvas.ll-base, .js-plotly-plot .scatterlayer"
 
 
@@ -126,11 +134,11 @@ def bench_cold(runs: int = 3) -> dict:
             imports.append(_torch_import_s())
             t0 = time.perf_counter()
             with running_app() as url:
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page = new_context(browser).new_page()
                 page.goto(url)
                 page.wait_for_selector(MAP_DRAWN, timeout=120_000)
                 totals.append(time.perf_counter() - t0)
-                page.close()
+                page.context.close()
         browser.close()
     return {"cold_start_s": _summary(totals), "torch_import_s": _summary(imports),
             "torch_import_share": statistics.median(imports) / statistics.median(totals)}
@@ -145,16 +153,16 @@ def bench_click(clicks: int = 50, warmup: int = 3) -> dict:
     times, misses = [], 0
     with running_app() as url, sync_playwright() as p:
         browser = launch(p)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{url}/?live=0")
+        page = new_context(browser).new_page()
+        open_page(page, f"{url}/?live=0", 120_000)
         plot = page.locator(".js-plotly-plot .nsewdrag").first
         plot.wait_for(timeout=120_000)
-        wait_idle(page, 120_000)
         rng = random.Random(0)
         for i in range(clicks + warmup):
             box = plot.bounding_box()
             img = page.locator("[data-testid='stImage'] img")
             before = img.first.get_attribute("src") if img.count() else ""
+            done = runs(page)
             t0 = time.perf_counter()
             page.mouse.click(box["x"] + box["width"] * rng.uniform(0.05, 0.95),
                              box["y"] + box["height"] * rng.uniform(0.05, 0.95))
@@ -168,7 +176,7 @@ def bench_click(clicks: int = 50, warmup: int = 3) -> dict:
                 continue
             if i >= warmup:
                 times.append(1000 * (time.perf_counter() - t0))
-            wait_idle(page)
+            wait_for_run(page, done)
         browser.close()
     return {"click_to_digit_ms": _summary(times), "click_to_digit_ms_p95": _quantile(times, 0.95),
             "clicks": len(times), "unchanged_clicks": misses}
@@ -184,18 +192,14 @@ def bench_rerun(reruns: int = 5) -> dict:
     per_page: dict[str, list[float]] = {}
     with running_app(env={"LATENT_LAB_TIMINGS": str(log)}) as url, sync_playwright() as p:
         browser = launch(p)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        for name, path in PAGE_PATHS.items():
-            page.goto(f"{url}/{path}")
+        page = new_context(browser).new_page()
+        for name, page_url in page_urls(url).items():
+            open_page(page, page_url, 120_000)
             page.wait_for_selector("h2", timeout=120_000)
-            wait_idle(page, 120_000)
-            page.wait_for_timeout(1000)
             seen = len(log.read_text().splitlines()) if log.exists() else 0
             for _ in range(reruns):
                 page.locator("h2").first.click()  # focus the page, not a widget
-                page.keyboard.press("r")  # Streamlit's rerun shortcut
-                page.wait_for_timeout(300)
-                wait_idle(page, 60_000)
+                act(page, lambda: page.keyboard.press("r"))  # Streamlit's rerun shortcut
             lines = log.read_text().splitlines()[seen:]
             per_page[name] = [json.loads(x)["ms"] for x in lines]
         browser.close()
@@ -225,19 +229,16 @@ def bench_memory(extra: int = 10) -> dict:
     with running_server() as (url, proc), sync_playwright() as p:
         browser = launch(p)
         base = rss_mb(proc.pid)
-        first = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-        for path in PAGE_PATHS.values():
-            first.goto(f"{url}/{path}")
-            first.wait_for_selector("h2", timeout=120_000)
-            wait_idle(first, 120_000)
+        first = new_context(browser).new_page()
+        for page_url in page_urls(url).values():
+            open_page(first, page_url, 120_000)
         one, one_max = _settled_rss(proc.pid)
         contexts = []
         for _ in range(extra):
-            ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+            ctx = new_context(browser)
             page = ctx.new_page()
-            page.goto(url)
+            open_page(page, url, 120_000)
             page.wait_for_selector(MAP_DRAWN, timeout=120_000)
-            wait_idle(page, 120_000)
             contexts.append(ctx)
         many, _ = _settled_rss(proc.pid)
         browser.close()
@@ -250,12 +251,12 @@ def bench_train(steps: int = 150, repeats: int = 3, batch_size: int = 128) -> di
     """Images/s of vae_core.train.fit against a bare loop (same model, batch, optimizer)."""
     import torch
 
-    from .checkpoint import read_metadata
-    from .config import AutoencoderConfig, TrainConfig
-    from .data import load_split
-    from .losses import vae_loss
-    from .models import build_model
-    from .train import fit, make_step
+    from vae_core.checkpoint import read_metadata
+    from vae_core.config import AutoencoderConfig, TrainConfig
+    from vae_core.data import load_split
+    from vae_core.losses import vae_loss
+    from vae_core.models import build_model
+    from vae_core.train import fit, make_step
 
     x, y = load_split("mnist", train=True)
     x, y = x[: steps * batch_size], y[: steps * batch_size]
@@ -295,9 +296,9 @@ def bench_train(steps: int = 150, repeats: int = 3, batch_size: int = 128) -> di
 
 def bench_quality() -> dict:
     """Model quality from the evaluation CLI's JSON files, plus the gap-map shares."""
-    from .atlas import load_atlas
-    from .checkpoint import list_checkpoints, load_model
-    from .latent import bounds_of, gap_map, plane_for
+    from vae_core.atlas import load_atlas
+    from vae_core.checkpoint import list_checkpoints, load_model
+    from vae_core.latent import bounds_of, gap_map, plane_for
 
     folder = REPO / "checkpoints"
     out: dict = {"models": {}, "gap_map": {}, "anomaly": {}}
@@ -441,7 +442,7 @@ def readme_table(doc: dict) -> str:
 
 
 def update_readme(doc: dict, readme: Path = REPO / "README.md") -> None:
-    from .index import replace_block
+    from vae_core.index import replace_block
 
     replace_block(readme, README_START, README_END, readme_table(doc))
 
@@ -463,7 +464,7 @@ def run(which: str, quick: bool) -> dict:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m vae_core.bench", description=__doc__,
+    p = argparse.ArgumentParser(prog="python -m benchmarks.bench", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("which", nargs="+", choices=("all", *BENCHES))
     p.add_argument("--quick", action="store_true",

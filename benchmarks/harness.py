@@ -1,6 +1,10 @@
-"""Run the app on a free loopback port and drive Debian's Chromium with Playwright.
+"""The one harness for everything that drives the running app from outside: start `streamlit run
+app.py` on a free loopback port and wait for its health check, launch Debian's Chromium with
+Playwright, and wait for script runs the way Streamlit's own e2e tests do, on the app root's
+`data-test-script-state`, never on fixed sleeps.
 
-Shared by the browser tests and the benchmarks; Playwright is imported by the caller.
+Shared by the browser tests, the benchmarks and the load tests; Playwright is imported by the
+caller.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import weakref
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]  # the app's folder
@@ -85,14 +90,105 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
 
 
-def wait_idle(page, timeout: float = 30_000):
-    """Wait until Streamlit has finished the script run: no status widget and no spinner,
-    twice in a row 250 ms apart (the status widget only shows up after a short delay)."""
-    busy = "[data-testid='stStatusWidget'], [data-testid='stSpinner']"
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning'][data-test-connection-state='CONNECTED']"
+_finished: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # page -> runs finished
+
+
+def _script_finished(payload) -> bool:
+    """Whether a websocket frame from the server is the end of a script run (ForwardMsg)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    if not isinstance(payload, bytes):
+        return False
+    msg = ForwardMsg()
+    try:
+        msg.ParseFromString(payload)
+    except Exception:  # not a ForwardMsg: not ours to count
+        return False
+    return (msg.WhichOneof("type") == "script_finished"
+            and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN)
+
+
+def watch(page):
+    """Count the script runs this page sees finish, from Streamlit's own messages: React may
+    render "running" and "notRunning" in one frame, so the DOM alone can miss a short run."""
+    _finished[page] = 0
+
+    def on_socket(ws):
+        if ws.url.endswith("/_stcore/stream"):
+            ws.on("framereceived", lambda payload: _count(page, payload))
+
+    page.on("websocket", on_socket)
+    return page
+
+
+def _count(page, payload):
+    if _script_finished(payload):
+        _finished[page] = _finished.get(page, 0) + 1
+
+
+def new_context(browser, **kw):
+    """A browser context (its own cookies: its own Streamlit session); its pages count runs."""
+    ctx = browser.new_context(**{"viewport": {"width": 1400, "height": 1000}, **kw})
+    ctx.on("page", watch)
+    return ctx
+
+
+def runs(page) -> int:
+    """Script runs this page has seen finish so far."""
+    return _finished.get(page, 0)
+
+
+def wait_for_run(page, after: int = 0, timeout: float = 60_000):
+    """Wait until a script run that ends after `after` finished runs is over and the app root
+    says so (data-test-script-state="notRunning", connected), as Streamlit's e2e tests do."""
     deadline = time.monotonic() + timeout / 1000
-    quiet = 0
-    while quiet < 2:
+    while runs(page) <= after:
         if time.monotonic() > deadline:
-            raise TimeoutError("the app kept running")
-        page.wait_for_timeout(250)
-        quiet = quiet + 1 if page.locator(busy).count() == 0 else 0
+            raise TimeoutError(f"no script run finished after run {after}")
+        page.wait_for_timeout(20)  # lets Playwright deliver the websocket events
+    page.wait_for_selector(IDLE, state="attached", timeout=max(1, deadline - time.monotonic()) * 1000)
+
+
+def open_page(page, url: str, timeout: float = 60_000):
+    """Navigate and wait for the page's first script run to finish."""
+    before = runs(page)
+    page.goto(url)
+    wait_for_run(page, before, timeout)
+
+
+def act(page, action, timeout: float = 60_000):
+    """Do something that triggers a rerun, then wait for that run to finish."""
+    before = runs(page)
+    action()
+    wait_for_run(page, before, timeout)
+
+
+def page_urls(base: str) -> dict[str, str]:
+    """Every registered page's URL (ui.registry is the one list of pages)."""
+    from ui.registry import PAGES
+
+    return {p.key: f"{base}/{p.url_path}" for p in PAGES}
+
+
+def run_async(main):
+    """asyncio.run(main()) on a thread of its own: Playwright's sync API keeps an event loop
+    running on the calling thread (a browser test's session fixture, say), where asyncio.run
+    would refuse to start."""
+    import asyncio
+    import threading
+
+    out = {}
+
+    def target():
+        try:
+            out["value"] = asyncio.run(main())
+        except BaseException as e:  # re-raised on the caller's thread
+            out["error"] = e
+
+    t = threading.Thread(target=target, name="async-driver")
+    t.start()
+    t.join()
+    if "error" in out:
+        raise out["error"]
+    return out["value"]

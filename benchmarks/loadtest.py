@@ -1,7 +1,7 @@
 """Many users at once: browser sessions click the latent map and step sliders against one server.
 
-    python -m vae_core.loadtest                           # 20 sessions for 60 s (the bar)
-    python -m vae_core.loadtest --sessions 4 --seconds 10 # CI's short mode
+    python -m benchmarks.loadtest                           # 20 sessions for 60 s (the bar)
+    python -m benchmarks.loadtest --sessions 4 --seconds 10 # CI's short mode
 
 Every session runs in its own Playwright context (its own cookies, its own Streamlit session) in
 one headless Chromium, all concurrently (asyncio), on loopback only. Even-numbered sessions click
@@ -23,7 +23,7 @@ import sys
 import time
 from urllib.parse import parse_qs, urlparse
 
-from .browser import CHROMIUM_ARGS, chromium_path, rss_mb, running_server
+from .harness import CHROMIUM_ARGS, IDLE, chromium_path, rss_mb, run_async, running_server, runs, watch
 
 ACTION_TIMEOUT_S = 20.0
 THINK_S = 1.0  # a student looks at the digit before the next click
@@ -45,20 +45,19 @@ async def _wait_url(page, name: str, changed_from: str | None, timeout: float) -
     return None
 
 
-async def _idle(page, timeout: float = 60.0):
-    busy = "[data-testid='stStatusWidget'], [data-testid='stSpinner']"
+async def _settled(page, timeout: float = 60.0):
+    """The page's first script run is over (counted as in benchmarks.harness.wait_for_run)."""
     deadline = time.perf_counter() + timeout
-    quiet = 0
-    while quiet < 2 and time.perf_counter() < deadline:
-        await asyncio.sleep(0.25)
-        quiet = quiet + 1 if await page.locator(busy).count() == 0 else 0
+    while runs(page) < 1 and time.perf_counter() < deadline:
+        await asyncio.sleep(0.02)
+    await page.wait_for_selector(IDLE, state="attached", timeout=timeout * 1000)
 
 
 async def _map_session(page, url, rng, stop_at, rec):
     await page.goto(f"{url}/?live=0", timeout=180_000)
     plot = page.locator(".js-plotly-plot .nsewdrag").first
     await plot.wait_for(timeout=120_000)
-    await _idle(page)
+    await _settled(page)
     ranges = await page.evaluate(
         "() => { const l = document.querySelector('.js-plotly-plot')._fullLayout;"
         " return [l.xaxis.range, l.yaxis.range]; }")
@@ -103,7 +102,7 @@ async def _slider_session(page, url, i, stop_at, rec):
     await page.goto(f"{url}/sliders?live=0&z={z[0]},{z[1]}", timeout=180_000)
     thumb = page.locator("[data-testid='stSlider'] input[type='range']").first
     await thumb.wait_for(timeout=120_000)
-    await _idle(page)
+    await _settled(page)
     rec["ready"] = time.perf_counter()
     step, direction = 0.05, 1
     while time.perf_counter() < stop_at:
@@ -132,7 +131,7 @@ async def _slider_session(page, url, i, stop_at, rec):
 async def _session(browser, url, i, stop_at, rec):
     await asyncio.sleep(STAGGER_S * i)  # arrive like a class does: over a few seconds
     ctx = await browser.new_context(viewport={"width": 700, "height": 800})
-    page = await ctx.new_page()
+    page = watch(await ctx.new_page())
     page.on("pageerror", lambda e: rec["errors"].append(f"page error: {e}"))
     try:
         if i % 2 == 0:
@@ -181,9 +180,9 @@ def run(sessions: int = 20, seconds: float = 60.0) -> dict:
     with running_server(env={"LATENT_LAB_TIMINGS": str(log)}) as (url, proc):
         rss_idle = rss_mb(proc.pid)
         t0 = time.time()
-        records, memory, warmup = asyncio.run(_run(url, proc.pid, sessions, seconds))
-    runs = [json.loads(x) for x in log.read_text().splitlines()] if log.exists() else []
-    script_ms = [r["ms"] for r in runs if r["t"] >= t0 + warmup]
+        records, memory, warmup = run_async(lambda: _run(url, proc.pid, sessions, seconds))
+    done = [json.loads(x) for x in log.read_text().splitlines()] if log.exists() else []
+    script_ms = [r["ms"] for r in done if r["t"] >= t0 + warmup]
     sq = statistics.quantiles(script_ms, n=20) if len(script_ms) >= 2 else [float("nan")] * 19
     latencies = [x for r in records for x in r["latency_ms"]]
     errors = [e for r in records for e in r["errors"]]
@@ -209,7 +208,7 @@ def run(sessions: int = 20, seconds: float = 60.0) -> dict:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m vae_core.loadtest", description=__doc__,
+    p = argparse.ArgumentParser(prog="python -m benchmarks.loadtest", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--sessions", type=int, default=20)
     p.add_argument("--seconds", type=float, default=60.0)

@@ -15,8 +15,9 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from vae_core.browser import REPO
 from vae_core.index import replace_block
+
+from .harness import REPO
 
 RESULTS = REPO / "reliability.json"
 README_START, README_END = "<!-- reliability:start -->", "<!-- reliability:end -->"
@@ -75,7 +76,7 @@ def table(doc: dict) -> str:
                  f"{ws['rss_mb_first_third_median']:.0f} / {ws['rss_mb_last_third_median']:.0f} MB |"]
     lt = doc.get("load_test")
     if lt:
-        rows += ["", "| load test with browsers (`python -m vae_core.loadtest`) | figure |",
+        rows += ["", "| load test with browsers (`python -m benchmarks.loadtest`) | figure |",
                  "|---|---|",
                  f"| browser sessions at once (Playwright, one server) | {lt['sessions']} |",
                  f"| duration after warm-up | {lt['seconds']:.0f} s |",
@@ -103,9 +104,7 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     doc = {"cases": run_cases()}
     if not args.skip_load_test:
-        from vae_core import loadtest
-
-        from . import wsload
+        from . import loadtest, wsload
 
         doc["load_test_server"] = wsload.run(4, 10) if args.quick else wsload.run(20, 60)
         doc["load_test"] = loadtest.run(4, 10) if args.quick else loadtest.run(20, 60)

@@ -22,7 +22,7 @@ import sys
 import time
 from urllib.parse import parse_qs
 
-from vae_core.browser import rss_mb, running_server
+from .harness import rss_mb, run_async, running_server
 
 THINK_S = 1.0
 TIMEOUT_S = 30.0
@@ -203,7 +203,7 @@ async def _run(url, pid, sessions, seconds):
 def run(sessions: int = 20, seconds: float = 60.0) -> dict:
     with running_server() as (url, proc):
         rss_idle = rss_mb(proc.pid)
-        records, memory, warmup = asyncio.run(_run(url, proc.pid, sessions, seconds))
+        records, memory, warmup = run_async(lambda: _run(url, proc.pid, sessions, seconds))
     lat = [x for r in records for x in r["latency_ms"]]
     errors = [e for r in records for e in r["errors"]]
     after = [m for t, m in memory if t >= warmup]

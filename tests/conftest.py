@@ -1,4 +1,4 @@
-"""Shared fixtures: a data root holding the real MNIST files, small models, a temp folder."""
+"""Shared fixtures: a data root holding the real MNIST files, and the MNIST test split."""
 
 from __future__ import annotations
 
@@ -7,13 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-import torch
-
-from vae_core.config import AutoencoderConfig, ClassifierConfig
-from vae_core.models import build_model
-
-REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
+from helpers import REPO, SHARED_DATA
 
 
 def _has_raw(root: Path) -> bool:
@@ -39,11 +33,3 @@ def mnist_test(data_root):
     from vae_core.data import load_split
 
     return load_split("mnist", train=False, root=data_root)
-
-
-def small_model(kind: str, latent_dim: int = 2, seed: int = 0, arch: str = "mlp"):
-    torch.manual_seed(seed)
-    if kind == "classifier":
-        return build_model(ClassifierConfig(channels=(4, 8), fc=16)).eval()
-    return build_model(AutoencoderConfig(kind=kind, latent_dim=latent_dim, hidden=(32, 16),
-                                         arch=arch, channels=(4, 8))).eval()

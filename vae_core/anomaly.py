@@ -1,4 +1,4 @@
-"""Denoising and anomalies: corrupt a digit, and score how unlike the training data an image is.
+"""Anomalies: score how unlike its training data an image is to a VAE, by its negative ELBO.
 
     python -m vae_core.anomaly checkpoints/mnist_vae_2d.safetensors --json out.json
 
@@ -20,49 +20,6 @@ from .checkpoint import load_model, read_metadata
 from .config import DATASETS
 from .data import load_split
 from .losses import kl_to_standard_normal, reconstruction_nll
-
-NOISES = ("gaussian", "salt and pepper", "occlusion")
-
-
-def add_noise(image: np.ndarray, kind: str, strength: float, seed: int = 0) -> np.ndarray:
-    """A (28, 28) image in [0, 1] corrupted by `kind` at `strength` in [0, 1], seeded.
-
-    gaussian: additive N(0, strength^2), clipped; salt and pepper: that fraction of pixels set
-    to 0 or 1; occlusion: a black square covering that fraction of the image's area.
-    """
-    if kind not in NOISES:
-        raise ValueError(f"noise must be one of {NOISES}, got {kind!r}")
-    strength = float(np.clip(strength, 0.0, 1.0))
-    rng = np.random.default_rng(seed)
-    x = np.asarray(image, np.float32).copy()
-    if kind == "gaussian":
-        return np.clip(x + rng.normal(0.0, strength, x.shape), 0, 1).astype(np.float32)
-    if kind == "salt and pepper":
-        hit = rng.random(x.shape) < strength
-        x[hit] = rng.integers(0, 2, int(hit.sum())).astype(np.float32)
-        return x
-    side = int(round(np.sqrt(strength) * x.shape[0]))
-    if side:
-        top, left = (int(rng.integers(0, x.shape[i] - side + 1)) for i in (0, 1))
-        x[top : top + side, left : left + side] = 0.0
-    return x
-
-
-@torch.inference_mode()
-def denoising(model, images: np.ndarray, kind: str, strength: float, seed: int = 0) -> dict:
-    """How the VAE's reconstruction (decoded mu) of noisy images compares with the noisy input,
-    by mean absolute difference from the clean image. images: (N, 28, 28) in [0, 1]; image i
-    gets noise seeded with seed + i. Returns the two mean errors and the share of images whose
-    reconstruction is the closer one."""
-    clean = np.asarray(images, np.float32)
-    noisy = np.stack([add_noise(c, kind, strength, seed + i) for i, c in enumerate(clean)])
-    x = torch.from_numpy(noisy).unsqueeze(1)
-    code = model.encode(x)
-    recon = model.decode(code[0] if model.kind == "vae" else code)[:, 0].numpy()
-    err_noisy = np.abs(noisy - clean).mean(axis=(1, 2))
-    err_recon = np.abs(recon - clean).mean(axis=(1, 2))
-    return {"n": len(clean), "noisy": float(err_noisy.mean()), "recon": float(err_recon.mean()),
-            "closer": float((err_recon < err_noisy).mean())}
 
 
 @torch.inference_mode()
@@ -115,6 +72,29 @@ def roc_curve(normal: np.ndarray, anomalous: np.ndarray, n: int = 200):
     fpr = (np.asarray(normal)[None, :] >= t[:, None]).mean(1)
     tpr = (np.asarray(anomalous)[None, :] >= t[:, None]).mean(1)
     return fpr, tpr, t
+
+
+def summary(own: np.ndarray, other: np.ndarray, noise: np.ndarray, bins: int = 80,
+            flagged_share: float = 0.05) -> dict:
+    """What a page shows of three sets of scores, computed once: the ROC AUCs, histogram
+    counts over shared edges (from the lowest score to the 99.5th percentile), a default
+    threshold that flags `flagged_share` of the model's own images, the sorted scores (for
+    the share above any threshold) and the 16 strangest own / most familiar foreign images."""
+    lo = float(np.floor(min(own.min(), other.min())))
+    hi = float(np.ceil(np.quantile(np.concatenate([own, other]), 0.995)))
+    edges = np.linspace(lo, hi, bins + 1)
+    return {"auc": roc_auc(own, other), "auc_noise": roc_auc(own, noise), "lo": lo, "hi": hi,
+            "default": float(np.round(np.quantile(own, 1 - flagged_share))), "edges": edges,
+            "counts": {k: np.histogram(np.clip(v, lo, hi), edges)[0]
+                       for k, v in (("own", own), ("other", other))},
+            "own_sorted": np.sort(own), "other_sorted": np.sort(other),
+            "worst": np.argsort(own)[::-1][:16], "sneaky": np.argsort(other)[:16],
+            "roc": roc_curve(own, other)}
+
+
+def share_above(sorted_scores: np.ndarray, threshold: float) -> float:
+    """The share of (sorted) scores above a threshold, by binary search."""
+    return 1.0 - float(np.searchsorted(sorted_scores, threshold, side="right")) / len(sorted_scores)
 
 
 def uniform_noise(n: int, seed: int = 0) -> np.ndarray:

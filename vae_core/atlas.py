@@ -15,6 +15,7 @@ from safetensors import SafetensorError, safe_open
 
 from .checkpoint import CheckpointError, atlas_path, atomic_save, load_model, read_metadata
 from .data import load_split
+from .latent import Atlas
 
 
 @torch.inference_mode()
@@ -59,6 +60,12 @@ def load_atlas(checkpoint_path) -> dict[str, np.ndarray]:
         raise CheckpointError(path, "atlas logvar does not match mu")
     return {k: (v.astype(np.int64) if k == "labels" else v.astype(np.float32))
             for k, v in atlas.items()}
+
+
+def open_atlas(checkpoint_path) -> Atlas:
+    """The checkpoint's atlas with its map plane and bounds (see vae_core.latent.Atlas)."""
+    data = load_atlas(checkpoint_path)
+    return Atlas(data["mu"], data["labels"], data.get("logvar"), key=str(checkpoint_path))
 
 
 def main(argv=None) -> int:

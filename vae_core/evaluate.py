@@ -11,16 +11,40 @@ import math
 import sys
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from .checkpoint import load_model, read_metadata
 from .data import load_split, subset
-from .losses import classifier_loss, kl_to_standard_normal, log_normal, reconstruction_nll
+from .losses import classifier_loss, log_normal, reconstruction_nll
 
 
 def _batches(x, batch_size):
     for i in range(0, len(x), batch_size):
         yield x[i : i + batch_size]
+
+
+def kl_per_dimension(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+    """KL(N(mu, sigma^2) || N(0, 1)) of each latent coordinate: 1/2 (mu^2 + sigma^2 - 1 -
+    log sigma^2) (Kingma & Welling 2014, Appendix B); they sum to the image's KL."""
+    return 0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar)
+
+
+@torch.inference_mode()
+def elbo_terms(model, x, samples: int = 10, generator: torch.Generator | None = None) -> dict:
+    """The ELBO's two terms for each image of a batch x, in nats: the reconstruction term
+    -log p(x|z), the Bernoulli log-likelihood summed over the 784 pixels, averaged over
+    `samples` draws z = mu + sigma * eps; and the KL to the prior, per latent dimension.
+    Also mu and sigma. The evaluation CLI's figures are averages of these."""
+    mu, logvar = model.encode(x)
+    recon = torch.zeros(len(x), dtype=torch.float64)
+    for _ in range(samples):
+        eps = torch.randn(mu.shape, generator=generator)
+        z = model.reparameterize(mu, logvar, eps)
+        recon += reconstruction_nll(model.decode_logits(z), x).double() / samples
+    kl = kl_per_dimension(mu, logvar)
+    return {"recon": recon.numpy(), "kl_dims": kl.numpy(), "kl": kl.double().sum(1).numpy(),
+            "mu": mu.numpy(), "sigma": torch.exp(0.5 * logvar).numpy()}
 
 
 @torch.inference_mode()
@@ -32,17 +56,26 @@ def evaluate_autoencoder(model, x, samples: int = 10, seed: int = 0, batch_size:
         if model.kind == "ae":
             recon_sum += reconstruction_nll(model.decode_logits(model.encode(xb)), xb).sum().item()
             continue
-        mu, logvar = model.encode(xb)
-        kl_sum += kl_to_standard_normal(mu, logvar).sum().item()
-        for _ in range(samples):
-            eps = torch.randn(mu.shape, generator=gen)
-            z = model.reparameterize(mu, logvar, eps)
-            recon_sum += reconstruction_nll(model.decode_logits(z), xb).sum().item() / samples
+        terms = elbo_terms(model, xb, samples, gen)
+        recon_sum += float(terms["recon"].sum())
+        kl_sum += float(terms["kl"].sum())
     n = len(x)
     out = {"recon": recon_sum / n, "n_images": n}
     if model.kind == "vae":
         out.update(kl=kl_sum / n, neg_elbo=(recon_sum + kl_sum) / n, samples=samples)
     return out
+
+
+def image_figures(model, x_one, samples: int = 10, seed: int = 0) -> dict:
+    """The ELBO's terms of one image, evaluated alone (what `--index` prints and the posterior
+    page shows): recon, kl, neg_elbo, and mu, sigma and KL of every latent dimension."""
+    x_one = torch.as_tensor(np.asarray(x_one, np.float32))
+    t = elbo_terms(model, x_one.reshape(1, 1, 28, 28), samples,
+                   torch.Generator().manual_seed(seed))
+    return {"recon": float(t["recon"][0]), "kl": float(t["kl"][0]),
+            "neg_elbo": float(t["recon"][0] + t["kl"][0]), "samples": samples, "seed": seed,
+            "mu": t["mu"][0].tolist(), "sigma": t["sigma"][0].tolist(),
+            "kl_dims": t["kl_dims"][0].tolist()}
 
 
 @torch.inference_mode()
@@ -96,6 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--iw-k", type=int, default=100, help="importance samples (0 skips the bound)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--limit", type=int, default=None, help="evaluate on a seeded subset")
+    p.add_argument("--index", type=int, default=None,
+                   help="a VAE: the ELBO's terms of this one test image (as the posterior page)")
     p.add_argument("--data-root", default=None, help="default: $LATENT_LAB_DATA or ./data")
     p.add_argument("--json", type=Path, default=None, help="also write the figures here")
     return p
@@ -110,8 +145,16 @@ def main(argv=None) -> int:
     except (ValueError, RuntimeError) as e:  # CheckpointError, DataUnavailableError
         print(f"error: {e}", file=sys.stderr)
         return 2
-    x, y = subset(x, y, args.limit, seed=args.seed)
-    figures = evaluate_model(model, x, y, samples=args.samples, iw_k=args.iw_k, seed=args.seed)
+    if args.index is not None:
+        if meta["kind"] != "vae" or not 0 <= args.index < len(x):
+            print(f"error: --index needs a VAE and 0 <= index < {len(x)}", file=sys.stderr)
+            return 2
+        figures = image_figures(model, x[args.index], args.samples, args.seed)
+        figures["index"] = args.index
+    else:
+        x, y = subset(x, y, args.limit, seed=args.seed)
+        figures = evaluate_model(model, x, y, samples=args.samples, iw_k=args.iw_k,
+                                 seed=args.seed)
     report = {
         "checkpoint": args.checkpoint.name,
         "kind": meta["kind"],

@@ -3,7 +3,7 @@
 The live components receive one `bytes` payload (no JSON-encoded base64): the magic "LL01", the
 header length (uint32, little-endian), a JSON header, then every array 8-byte aligned. The
 header's "tree" is the data with each array replaced by {"__array__": i}; "arrays" gives each
-array's dtype, byte offset and length. pages/live/decoder.js `unpack` reads it back.
+array's dtype, byte offset and length. The UI kit's decoder.js `unpack` reads it back.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def _layers_of(decoder) -> list[nn.Module]:
 
 
 def decoder_spec(model, half: bool | None = None) -> dict:
-    """{"id", "dtype", "layers": [...]} of the decoder, for pages/live/decoder.js.
+    """{"id", "dtype", "layers": [...]} of the decoder, for the browser's decoder.js.
 
     A dense layer is {"type": "dense", "in", "out", "w" (out, in), "b"}; a transposed conv is
     {"type": "convT", "cin", "cout", "k", "stride", "pad", "hin", "win", "hout", "wout",

@@ -49,6 +49,53 @@ def bounds_of(points: np.ndarray, quantile: float = 0.005, margin: float = 0.05)
     return float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])
 
 
+class Atlas:
+    """A model's encodings of the test set, with the map's plane and bounds, computed once.
+
+    `key` names it for caches (the checkpoint's path, or a trained-in-session model's id).
+    """
+
+    def __init__(self, mu: np.ndarray, labels: np.ndarray, logvar: np.ndarray | None = None,
+                 key: str = ""):
+        self.key = key
+        self.mu, self.labels, self.logvar = mu, np.asarray(labels), logvar
+        self.plane = plane_for(mu)
+        self.uv = self.plane.to_plane(mu)
+        self.bounds = bounds_of(self.uv)
+        self._members = [np.flatnonzero(self.labels == c) for c in range(10)]
+
+    @property
+    def latent_dim(self) -> int:
+        return self.mu.shape[1]
+
+    def members(self, cls: int) -> np.ndarray:
+        """Test-set indices of one class, in order."""
+        return self._members[int(cls)]
+
+    def index_of(self, cls: int, example: int) -> int:
+        """The test index of a class's `example`-th image (clamped to the class)."""
+        m = self._members[int(cls)]
+        return int(m[min(max(int(example), 0), len(m) - 1)])
+
+    def example_of(self, index: int) -> tuple[int, int]:
+        """(class, example) of a test index: the inverse of index_of."""
+        cls = int(self.labels[index])
+        return cls, int(np.searchsorted(self._members[cls], index))
+
+    def random_member(self, cls: int, seed: int) -> int:
+        """A seeded random test index of one class."""
+        return int(np.random.default_rng(seed).choice(self._members[int(cls)]))
+
+    def sigma(self, index: int) -> np.ndarray | None:
+        """The posterior's standard deviations for one image (None for an autoencoder)."""
+        return None if self.logvar is None else sigma_of(self.logvar[index])
+
+    def sigma_range(self) -> tuple[float, float]:
+        """The smallest and largest mean σ of any test image (the prior's is 1)."""
+        s = np.exp(0.5 * self.logvar).mean(1)
+        return float(s.min()), float(s.max())
+
+
 def grid_uv(bounds, n: int) -> np.ndarray:
     """n*n points evenly over the bounds, row by row from the top (largest v) down."""
     x0, x1, y0, y1 = bounds
@@ -106,6 +153,11 @@ def decode(model, z, batch_size: int = 1024) -> np.ndarray:
     return torch.cat(out)[:, 0].numpy()
 
 
+def decode_at(model, plane: Plane, uv) -> np.ndarray:
+    """The (28, 28) picture the model decodes at one point of a map's plane."""
+    return decode(model, plane.to_latent(uv))[0]
+
+
 @torch.inference_mode()
 def encode(model, x) -> tuple[np.ndarray, np.ndarray | None]:
     """(mu, logvar) for a VAE, (z, None) for an AE; x is (N, 1, 28, 28) or (N, 28, 28) in [0, 1]."""
@@ -117,13 +169,23 @@ def encode(model, x) -> tuple[np.ndarray, np.ndarray | None]:
 
 
 @torch.inference_mode()
+def judge_probabilities(judge, images: np.ndarray, batch_size: int = 256) -> np.ndarray:
+    """The judge's class probabilities (softmax), (N, 10), for (N, 28, 28) images in [0, 1]."""
+    x = torch.as_tensor(np.asarray(images, np.float32)).reshape(-1, 1, 28, 28)
+    return torch.cat([torch.softmax(judge(x[i : i + batch_size]), 1)
+                      for i in range(0, len(x), batch_size)]).numpy()
+
+
+def judge_top(judge, image: np.ndarray, n: int = 3) -> list[tuple[int, float]]:
+    """The judge's n most likely classes for one (28, 28) image: [(class, probability), …]."""
+    p = judge_probabilities(judge, image[None])[0]
+    return [(int(c), float(p[c])) for c in np.argsort(p)[::-1][:n]]
+
+
 def judge_confidence(judge, images: np.ndarray, batch_size: int = 256) -> tuple[np.ndarray, np.ndarray]:
     """The judge's top class and its softmax probability for each (N, 28, 28) image."""
-    x = torch.as_tensor(np.asarray(images, np.float32)).reshape(-1, 1, 28, 28)
-    probs = torch.cat([torch.softmax(judge(x[i : i + batch_size]), 1)
-                       for i in range(0, len(x), batch_size)])
-    conf, cls = probs.max(1)
-    return cls.numpy(), conf.numpy()
+    probs = judge_probabilities(judge, images, batch_size)
+    return probs.argmax(1), probs.max(1)
 
 
 def gap_map(model, judge, plane: Plane, bounds, n: int = 40, threshold: float = 0.9) -> dict:
@@ -144,11 +206,28 @@ def gap_map(model, judge, plane: Plane, bounds, n: int = 40, threshold: float = 
     }
 
 
+def mosaic_at(model, plane: Plane, uv, cols: int) -> np.ndarray:
+    """The pictures decoded at plane points uv, laid out as one mosaic of `cols` columns."""
+    from .images import mosaic
+
+    return mosaic(decode(model, plane.to_latent(uv)), cols)
+
+
+def manifold(model, plane: Plane, bounds, n: int) -> np.ndarray:
+    """The n x n grid over a map's region, decoded and laid out as one mosaic."""
+    return mosaic_at(model, plane, grid_uv(bounds, n), n)
+
+
 def ellipse(center, sigma, k: float = 1.0, n: int = 73) -> np.ndarray:
     """(n, 2) points on the axis-aligned ellipse center + k * sigma * (cos t, sin t), closed."""
     t = np.linspace(0.0, 2.0 * np.pi, n, dtype=np.float32)
     c, s = np.asarray(center, np.float32)[:2], np.asarray(sigma, np.float32)[:2]
     return np.stack([c[0] + k * s[0] * np.cos(t), c[1] + k * s[1] * np.sin(t)], 1)
+
+
+def sigma_of(logvar) -> np.ndarray:
+    """sigma = exp(logvar / 2): the encoder outputs log sigma^2, which keeps sigma positive."""
+    return np.exp(0.5 * np.asarray(logvar, np.float32))
 
 
 def posterior_samples(mu, logvar, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -174,6 +253,14 @@ def sample_prior(latent_dim: int, seed: int, codes: np.ndarray | None = None) ->
     return rng.multivariate_normal(mean, np.atleast_2d(cov)).astype(np.float32)
 
 
+def prior_mosaic(model, seed: int, n: int = 64, cols: int = 8) -> np.ndarray:
+    """n seeded samples z ~ N(0, I), decoded and laid out as one mosaic."""
+    from .images import mosaic
+
+    z = np.random.default_rng(seed).standard_normal((n, model.latent_dim)).astype(np.float32)
+    return mosaic(decode(model, z), cols, pad=1, fill=0.25)
+
+
 def traversal(z, lo, hi, steps: int) -> np.ndarray:
     """Rows of latent vectors: row i sweeps coordinate i from lo[i] to hi[i], the rest held at z."""
     z = np.asarray(z, np.float32)
@@ -181,6 +268,13 @@ def traversal(z, lo, hi, steps: int) -> np.ndarray:
     for i in range(len(z)):
         out[i, :, i] = np.linspace(lo[i], hi[i], steps)
     return out.reshape(-1, len(z))
+
+
+def traversal_grid(model, z, lo, hi, steps: int) -> np.ndarray:
+    """The decoded traversal (see `traversal`) as one mosaic: row i sweeps coordinate i."""
+    from .images import mosaic
+
+    return mosaic(decode(model, traversal(z, lo, hi, steps)), steps, pad=2, fill=0.3)
 
 
 def interpolate(z0, z1, steps: int, method: str = "linear") -> np.ndarray:
@@ -196,26 +290,3 @@ def random_pair(labels: np.ndarray, seed: int) -> tuple[int, int]:
     a = int(rng.integers(len(labels)))
     b = int(rng.choice(np.flatnonzero(labels != labels[a])))
     return a, b
-
-
-def point_from_selection(selection: dict | None) -> dict | None:
-    """A Plotly selection (as st.plotly_chart reports it) -> {"uv": plane point, "index": i}.
-
-    A click on the invisible grid gives the grid point (index None); a click on a test point
-    gives its coordinates and its test-set index (the trace's customdata).
-    """
-    points = (selection or {}).get("points") or []
-    if not points:
-        return None
-    p = points[0]
-    try:
-        uv = np.array([float(p["x"]), float(p["y"])], np.float32)
-    except (KeyError, TypeError, ValueError):
-        return None
-    if not np.all(np.isfinite(uv)):
-        return None
-    cd = p.get("customdata")
-    if isinstance(cd, list):
-        cd = cd[0] if cd else None
-    index = int(cd) if isinstance(cd, int | float) and float(cd).is_integer() else None
-    return {"uv": uv, "index": index}

@@ -5,16 +5,12 @@ import os
 
 import pytest
 
-from vae_core.browser import chromium_path
-
-if chromium_path() is None and not os.environ.get("CI"):
-    pytest.skip("no Chromium on this machine", allow_module_level=True)
+from benchmarks import bench
+from ui.registry import PAGES
 
 
 @pytest.fixture(scope="module")
 def quick(data_root):
-    from vae_core import bench
-
     os.environ.setdefault("LATENT_LAB_DATA", str(data_root))
     doc = {name: bench.run(name, quick=True) for name in bench.BENCHES}
     doc.update(bench.headline(doc))
@@ -32,9 +28,7 @@ def test_headline_keys_are_all_there(quick):
 def test_figures_are_plausible(quick):
     assert 0 < quick["cold"]["torch_import_s"]["median"] < quick["cold_start_s"]
     assert 0 < quick["click_to_digit_ms"] <= quick["click_to_digit_ms_p95"] + 1e-9
-    from vae_core.bench import PAGE_PATHS
-
-    assert set(quick["page_rerun_ms"]) == set(PAGE_PATHS)  # every page was rerun and timed
+    assert set(quick["page_rerun_ms"]) == {p.key for p in PAGES}  # every page was rerun and timed
     assert all(ms > 0 for ms in quick["page_rerun_ms"].values())
     assert 0 < quick["live_decode_frame_ms_p95"] < 1000
     # dragging the 20-D model's first live slider decoded in the browser (frames were recorded)
@@ -47,8 +41,6 @@ def test_figures_are_plausible(quick):
 
 
 def test_readme_table_comes_from_the_figures(quick):
-    from vae_core.bench import readme_table
-
-    table = readme_table({**quick, "machine": {"cores": 2}})
+    table = bench.readme_table({**quick, "machine": {"cores": 2}})
     assert "click → decoded digit" in table and "warm rerun, script time: posterior" in table
     assert f"{quick['cold_start_s']:.2f} s" in table

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 import torch
-from conftest import small_model
+from helpers import small_model
 
 from vae_core.atlas import compute_atlas, load_atlas, save_atlas
 from vae_core.checkpoint import CheckpointError, atlas_path, save_model

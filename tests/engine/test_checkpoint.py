@@ -7,7 +7,7 @@ import struct
 
 import pytest
 import torch
-from conftest import small_model
+from helpers import small_model
 from safetensors.torch import save_file
 
 from vae_core.checkpoint import (

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 import torch
-from conftest import small_model
+from helpers import small_model
 
 from vae_core.checkpoint import save_model
 from vae_core.config import TrainConfig

@@ -2,7 +2,7 @@
 
 import json
 
-from conftest import small_model
+from helpers import small_model
 
 from vae_core.checkpoint import save_model
 from vae_core.index import README_END, README_START, write_index

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 import torch
-from conftest import small_model
+from helpers import small_model
 
 from vae_core import latent
 
@@ -67,26 +67,6 @@ def test_lerp_and_slerp():
         latent.interpolate(a, b, 3, "cubic")
 
 
-@pytest.mark.parametrize(
-    "selection, expected",
-    [
-        ({"points": [{"x": 1.5, "y": -2, "curve_number": 0}]}, ((1.5, -2), None)),
-        ({"points": [{"x": 0.1, "y": 0.2, "customdata": 4321}]}, ((0.1, 0.2), 4321)),
-        ({"points": [{"x": 0.1, "y": 0.2, "customdata": [17]}]}, ((0.1, 0.2), 17)),
-        ({"points": []}, None),
-        (None, None),
-        ({"points": [{"x": "nan", "y": 0}]}, None),
-        ({"points": [{"y": 0}]}, None),
-    ],
-)
-def test_point_from_selection(selection, expected):
-    out = latent.point_from_selection(selection)
-    if expected is None:
-        assert out is None
-    else:
-        assert np.allclose(out["uv"], expected[0]) and out["index"] == expected[1]
-
-
 def test_click_on_a_pca_plane_decodes_that_plane_point():
     rng = np.random.default_rng(0)
     plane = latent.plane_for(rng.normal(size=(300, 6)).astype(np.float32))
@@ -140,3 +120,41 @@ def test_decode_is_deterministic_and_batched():
     model = small_model("vae")
     z = torch.randn(2500, 2).numpy()
     assert np.array_equal(latent.decode(model, z, batch_size=1000), latent.decode(model, z))
+
+
+def test_atlas_indexes_classes_both_ways():
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 10, 500)
+    at = latent.Atlas(rng.normal(size=(500, 2)).astype(np.float32), labels,
+                      rng.normal(-4, 0.5, (500, 2)).astype(np.float32), key="k")
+    for index in (0, 17, 499):
+        cls, example = at.example_of(index)
+        assert at.index_of(cls, example) == index and labels[index] == cls
+    assert at.index_of(3, 10**6) == at.members(3)[-1]  # clamped to the class
+    assert labels[at.random_member(5, seed=1)] == 5 and at.random_member(5, 1) == at.random_member(5, 1)
+    assert np.allclose(at.sigma(4), np.exp(0.5 * at.logvar[4]))
+    lo, hi = at.sigma_range()
+    assert 0 < lo <= hi and at.latent_dim == 2
+    assert latent.Atlas(at.mu, labels).sigma(0) is None  # an autoencoder has no sigma
+
+
+def test_judge_top_is_sorted_and_sums_with_the_rest_to_one():
+    judge = small_model("classifier")
+    img = np.random.default_rng(0).random((28, 28), dtype=np.float32)
+    top = latent.judge_top(judge, img, n=10)
+    probs = [p for _, p in top]
+    assert probs == sorted(probs, reverse=True) and sum(probs) == pytest.approx(1.0, abs=1e-5)
+    assert sorted(c for c, _ in top) == list(range(10))
+
+
+def test_mosaics_of_prior_traversal_and_manifold_have_their_shapes():
+    model = small_model("vae", latent_dim=3)
+    assert latent.prior_mosaic(model, seed=0, n=6, cols=3).shape == (2 * 28 + 1, 3 * 28 + 2)
+    assert np.array_equal(latent.prior_mosaic(model, 0, 6, 3), latent.prior_mosaic(model, 0, 6, 3))
+    grid = latent.traversal_grid(model, np.zeros(3), -np.ones(3), np.ones(3), steps=4)
+    assert grid.shape == (3 * 28 + 4, 4 * 28 + 6)
+    plane = latent.plane_for(np.random.default_rng(0).normal(size=(50, 3)).astype(np.float32))
+    assert latent.manifold(model, plane, (-1, 1, -1, 1), 5).shape == (140, 140)
+    assert np.allclose(latent.decode_at(model, plane, [0.2, 0.1]),
+                       latent.decode(model, plane.to_latent([0.2, 0.1]))[0])
+

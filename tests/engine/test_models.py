@@ -2,7 +2,7 @@
 
 import pytest
 import torch
-from conftest import small_model
+from helpers import small_model
 
 from vae_core.config import AutoencoderConfig, ClassifierConfig
 from vae_core.models import VAE

@@ -1,18 +1,18 @@
 """Your own digit: untrusted pictures are read safely and prepared the way MNIST was."""
 
 import io
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from helpers import CHECKPOINTS
 from PIL import Image
 
 from vae_core import latent
 from vae_core.checkpoint import load_model
 from vae_core.preprocess import MAX_PIXELS, ImageProblem, prepare, read_image, to_mnist
 
-REPO_CKPT = Path(__file__).resolve().parents[1] / "checkpoints"
+REPO_CKPT = CHECKPOINTS
 
 
 def png(img: Image.Image, fmt: str = "PNG", **kw) -> bytes:

@@ -1,18 +1,18 @@
 """The shipped checkpoints: all load, their atlases match them, and their figures reproduce."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from helpers import CHECKPOINTS
 
 from vae_core import latent, list_checkpoints, load_model
 from vae_core.atlas import load_atlas
 from vae_core.evaluate import evaluate_model
 from vae_core.recipes import RECIPES
 
-CKPT = Path(__file__).resolve().parents[1] / "checkpoints"
+CKPT = CHECKPOINTS
 GOOD, BAD = list_checkpoints(CKPT)
 BY_NAME = {m["name"]: m for m in GOOD}
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 import torch
-from conftest import small_model
+from helpers import small_model
 
 from vae_core import load_model, read_metadata
 from vae_core.config import TrainConfig
@@ -100,3 +100,54 @@ def test_cli_fails_fast_without_data(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "mnist is not available under" in err and str(tmp_path / "empty") in err
     assert not (tmp_path / "x.safetensors").exists()
+
+
+class _StopAfter:
+    def __init__(self, n):
+        self.n, self.seen = n, 0
+
+    def on_start(self, model, steps_per_epoch, epochs, n_images):
+        self.started = (steps_per_epoch, epochs, n_images)
+
+    def on_step(self, model, step, parts, batch):
+        self.seen = step
+        return step >= self.n
+
+
+def test_a_callback_sees_every_step_and_can_stop_training(train_slice):
+    x, y = train_slice
+    model = small_model("vae")
+    stop = _StopAfter(5)
+    tcfg = TrainConfig(epochs=3, batch_size=64)
+    history = fit(model, make_step(model, tcfg), x, y, tcfg, progress=False, callbacks=[stop])
+    assert stop.started == (8, 3, 512) and stop.seen == 5
+    assert len(history) == 1 and history[0]["partial"] == pytest.approx(5 * 64 / 512)
+    assert not model.training
+
+
+def test_bytes_train_like_floats(train_slice):
+    x, y = train_slice
+    x8 = (x * 255).round().to(torch.uint8)
+    tcfg = TrainConfig(epochs=1, batch_size=64)
+    out = []
+    for data in (x8, x8.float() / 255):
+        model = small_model("ae")
+        fit(model, make_step(model, tcfg), data, y, tcfg, progress=False)
+        out.append(torch.cat([p.flatten() for p in model.parameters()]))
+    assert torch.allclose(out[0], out[1])
+
+
+def test_a_denoiser_sees_noisy_inputs_and_is_scored_on_clean_ones(train_slice):
+    x, y = train_slice
+    model = small_model("ae")
+    seen = []
+    model.encoder.register_forward_hook(lambda m, inp, out: seen.append(inp[0].detach()))
+    step = make_step(model, TrainConfig(noise="mixed", noise_max=0.5))
+    parts = step(x[:32], y[:32])
+    assert not torch.equal(seen[0].reshape(32, -1), x[:32].reshape(32, -1))  # corrupted input
+    logits = model.decode_logits(model.encode(seen[0]))
+    from vae_core.losses import ae_loss
+
+    assert torch.allclose(parts["loss"], ae_loss(logits, x[:32])["loss"])  # against the clean
+    with pytest.raises(ValueError, match="noise"):
+        TrainConfig(noise="salt")

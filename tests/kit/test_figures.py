@@ -6,24 +6,24 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from pages import common
+from ui import catalog, figures
 
-PATH = str(common.CHECKPOINTS / "mnist_vae_2d.safetensors")
+VAE = {"path": str(catalog.CHECKPOINTS / "mnist_vae_2d.safetensors")}
 
 
 def _fresh(at, marks=None, paths=None, **options) -> dict:
     """What the page used to send: one figure object with every trace, serialised by Plotly."""
-    fig = common._base_map(at, "mnist", **options)
-    for trace in common._overlay(marks, paths).data:
+    fig = figures._base_map(at, "mnist", **options)
+    for trace in figures._overlay(marks, paths).data:
         fig.add_trace(trace)
     return json.loads(pio.to_json(fig, validate=False))
 
 
 def test_a_map_with_marks_and_paths_is_what_a_fresh_figure_serialises_to():
-    at = common.atlas(PATH)
+    at = catalog.atlas(VAE)
     marks = [{"uv": np.array([0.5, -0.5], np.float32), "text": "z"}]
     paths = [{"uv": np.array([[0, 0], [1, 1], [2, 0]], np.float32), "mode": "lines", "dash": "dash"}]
-    fig = common.latent_map(at, "mnist", marks=marks, paths=paths, height=400)
+    fig = figures.latent_map(at, "mnist", marks=marks, paths=paths, height=400)
     sent = json.loads(pio.to_json(fig.to_dict(), validate=False))  # as st.plotly_chart does
     assert sent == _fresh(at, marks, paths, height=400)
     data = sent["data"]
@@ -33,19 +33,19 @@ def test_a_map_with_marks_and_paths_is_what_a_fresh_figure_serialises_to():
 
 
 def test_maps_share_their_base_and_do_not_leak_marks_into_each_other():
-    at = common.atlas(PATH)
-    one = common.latent_map(at, "mnist", marks=[{"uv": np.array([1.0, 2.0])}]).to_dict()
-    two = common.latent_map(at, "mnist", marks=[{"uv": np.array([3.0, 4.0])}]).to_dict()
-    plain = common.latent_map(at, "mnist").to_dict()
+    at = catalog.atlas(VAE)
+    one = figures.latent_map(at, "mnist", marks=[{"uv": np.array([1.0, 2.0])}]).to_dict()
+    two = figures.latent_map(at, "mnist", marks=[{"uv": np.array([3.0, 4.0])}]).to_dict()
+    plain = figures.latent_map(at, "mnist").to_dict()
     assert one["data"][-1]["x"] == [1.0] and two["data"][-1]["x"] == [3.0]
     assert len(plain["data"]) == 11 and len(one["data"]) == len(two["data"]) == 12
     assert one["data"][5] is two["data"][5] is plain["data"][5]  # one copy of the 10,000 points
-    assert common.latent_map(at, "mnist", marks=[{"uv": np.array([1.0, 2.0])}]).to_dict() is one
+    assert figures.latent_map(at, "mnist", marks=[{"uv": np.array([1.0, 2.0])}]).to_dict() is one
 
 
 def test_frozen_figures_of_other_charts_keep_their_content():
-    fig = common.figure(["test-bar"], lambda: go.Figure(go.Bar(x=[1, 2], y=[3, 4])))
+    fig = figures.figure(["test-bar"], lambda: go.Figure(go.Bar(x=[1, 2], y=[3, 4])))
     assert isinstance(fig, go.Figure)
     spec = fig.to_dict()
     assert spec["data"][0]["type"] == "bar" and spec["data"][0]["y"] == [3, 4]
-    assert common.figure(["test-bar"], lambda: None) is fig  # built once
+    assert figures.figure(["test-bar"], lambda: None) is fig  # built once

@@ -5,24 +5,23 @@ state, no data set, many sessions. Each test is tagged with its category for the
 import io
 import os
 import pickle
-from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import REPO
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-REPO = Path(__file__).resolve().parents[1]
-APP = "../app.py"
-ALL_PAGES = ["pages/latent_map.py", "pages/sliders.py", "pages/interpolate.py",
-             "pages/ae_vs_vae.py", "pages/loss_terms.py", "pages/posterior.py",
-             "pages/manifold.py", "pages/your_digit.py", "pages/anomalies.py"]
+from ui.registry import PAGES, by_key
+
+APP = str(REPO / "app.py")
+ALL_PAGES = [p.key for p in PAGES]
 
 
-def run_page(page, **state):
+def run_page(key, **state):
     at = AppTest.from_file(APP, default_timeout=90)
     at.run()
-    at.switch_page(page)
+    at.switch_page(by_key(key).file)
     for k, v in state.items():
         at.session_state[k] = v
     at.run()
@@ -60,12 +59,12 @@ def hostile_checkpoints(tmp_path, monkeypatch):
     }
     for name, data in bad.items():
         (folder / name).write_bytes(data)
-    from pages import common
+    from ui import catalog
 
-    monkeypatch.setattr(common, "CHECKPOINTS", folder)
-    common.catalog.clear()
+    monkeypatch.setattr(catalog, "CHECKPOINTS", folder)
+    catalog.catalog.clear()
     yield folder, marker, sorted(bad)
-    common.catalog.clear()
+    catalog.catalog.clear()
 
 
 def _with_metadata(data: bytes, changes: dict) -> bytes:
@@ -89,7 +88,7 @@ def test_the_app_starts_lists_skipped_files_and_never_runs_them(hostile_checkpoi
     skipped = " ".join(c.value for c in at.sidebar.caption)
     for name in bad:
         assert name in skipped, name
-    assert "pickle" in skipped and "VAE, 2-D" in at.sidebar.selectbox(key="model").options
+    assert "pickle" in skipped and "VAE, 2-D" in at.sidebar.selectbox(key="model@latent_map").options
     assert not marker.exists()
 
 
@@ -141,9 +140,7 @@ UPLOADS = {
 @pytest.mark.parametrize("case", list(UPLOADS))
 def test_uploads_never_show_a_traceback(case):
     data, expect_warning = UPLOADS[case]
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
-    at.switch_page("pages/your_digit.py").run()
+    at = run_page("your_digit")
     at.file_uploader(key="upload").upload(f"{case}.bin", data).run()
     assert not at.exception, [e.value for e in at.exception]
     if expect_warning:
@@ -153,18 +150,20 @@ def test_uploads_never_show_a_traceback(case):
 
 
 ODD_STATE = [
-    ("pages/posterior.py", {"post_k": 10_000, "post_seed": -5, "post_example": 10**9}),
-    ("pages/manifold.py", {"manifold_size": -3, "manifold_grid": "spiral"}),
-    ("pages/interpolate.py", {"interp_steps": 0, "a_example": 10**6, "a_class": 42}),
-    ("pages/anomalies.py", {"noise_strength": 7.5, "noise_kind": "lava", "noise_seed": 10**12}),
-    ("pages/loss_terms.py", {"loss_beta": "β = 1000", "loss_seed": float("nan")}),
-    ("pages/sliders.py", {"z_mnist_vae_2d_0": 1e9, "slider_class": -1}),
-    ("pages/ae_vs_vae.py", {"gap_n": 10**6, "manifold_n": 0}),
+    ("posterior", {"post_k": 10_000, "post_seed": -5, "post_digit": 10**9}),
+    ("manifold", {"manifold_size": -3, "manifold_grid": "spiral"}),
+    ("interpolate", {"interp_steps": 0, "interp_a": 10**6, "interp_b": -1}),
+    ("denoising", {"noise_strength": 7.5, "noise_kind": "lava", "noise_seed": 10**12,
+                   "noise_model": "nope"}),
+    ("anomalies", {"anomaly_threshold_mnist_vae_2d": float("nan")}),
+    ("loss_terms", {"loss_beta": "β = 1000", "loss_seed": float("nan")}),
+    ("sliders", {"z_mnist_vae_2d": (1e9, 0.0), "slider_class": -1}),
+    ("ae_vs_vae", {"gap_n": 10**6, "manifold_n": 0}),
 ]
 
 
 @pytest.mark.reliability("widget state")
-@pytest.mark.parametrize("page, state", ODD_STATE, ids=[p.split("/")[1] for p, _ in ODD_STATE])
+@pytest.mark.parametrize("page, state", ODD_STATE, ids=[p for p, _ in ODD_STATE])
 def test_out_of_range_widget_state_is_reset_not_a_traceback(page, state, data_root, monkeypatch):
     monkeypatch.setenv("LATENT_LAB_DATA", str(data_root))
     at = run_page(page, live=False, **state)
@@ -174,17 +173,18 @@ def test_out_of_range_widget_state_is_reset_not_a_traceback(page, state, data_ro
 @pytest.mark.reliability("no data set")
 @pytest.mark.parametrize("page", ALL_PAGES)
 def test_every_page_works_without_the_data_set(page, tmp_path, monkeypatch):
-    from pages import common
+    from ui import catalog
 
     monkeypatch.setenv("LATENT_LAB_DATA", str(tmp_path))  # empty: no MNIST, no network needed
-    common.test_images.clear()
+    catalog.test_images.clear()
     try:
         at = run_page(page, live=False)
         assert not at.exception, [e.value for e in at.exception]
-        if page.endswith(("anomalies.py",)):
-            assert any("not on this machine" in i.value for i in at.info)
+        if page in ("anomalies", "denoising", "posterior"):
+            notices = [i.value for i in at.info]
+            assert sum("not on this machine" in n for n in notices) == 1, notices  # once
     finally:
-        common.test_images.clear()
+        catalog.test_images.clear()
 
 
 @pytest.mark.reliability("many users")
@@ -192,17 +192,17 @@ def test_requests_never_modify_the_shared_models():
     """Every page runs against the cached models; their weights stay those of the files."""
     import torch
 
-    from pages import common
+    from ui import catalog
     from vae_core.checkpoint import load_model
 
     for page in ALL_PAGES:
         assert not run_page(page, live=False).exception, page
-    good, _ = common.catalog()
+    good, _ = catalog.catalog()
     assert good
     for meta in good:
-        shared = common.model(meta["path"]).state_dict()
+        shared = catalog.model(meta).state_dict()
         fresh = load_model(meta["path"]).state_dict()
         assert shared.keys() == fresh.keys()
         for k in fresh:
             assert torch.equal(shared[k], fresh[k]), (meta["name"], k)
-        assert not any(p.requires_grad for p in common.model(meta["path"]).parameters())
+        assert not any(p.requires_grad for p in catalog.model(meta).parameters())

@@ -1,5 +1,5 @@
 // Live latent map: the test codes drawn on a canvas; the decoder (decoder.js, prepended to this
-// file by pages/live_decoding.py) runs in the browser on every animation frame while the pointer moves.
+// file by ui/live/__init__.py) runs in the browser on every animation frame while the pointer moves.
 // A click reports {panel, u, v, rel, index} to Python. Panels are linked: the pointer's relative
 // position on one map is decoded through every panel's model at once.
 

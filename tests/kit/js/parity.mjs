@@ -1,11 +1,11 @@
-// Runs pages/live/decoder.js in Node: reads a vae_core.export.pack payload {"spec", "z"} from
+// Runs ui/live/decoder.js in Node: reads a vae_core.export.pack payload {"spec", "z"} from
 // argv[2], writes the decoded pixels ([[784 numbers], ...]) as JSON to argv[3].
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const src = readFileSync(join(here, "..", "..", "pages", "live", "decoder.js"), "utf8");
+const src = readFileSync(join(here, "..", "..", "..", "ui", "live", "decoder.js"), "utf8");
 const { makeDecoder, unpack } = new Function(`${src}; return { makeDecoder, unpack };`)();
 const input = unpack(new Uint8Array(readFileSync(process.argv[2])));
 const dec = makeDecoder(input.spec);

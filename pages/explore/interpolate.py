@@ -1,0 +1,86 @@
+"""Interpolate: walk the latent space from one test digit to another, in the VAE and its twin."""
+
+import streamlit as st
+
+from ui import catalog, figures, frame, settings, widgets
+from vae_core import latent
+from vae_core.images import mosaic
+
+ctx = frame.context()
+meta, dataset = ctx.model, ctx.dataset
+at, m = catalog.atlas(meta), catalog.model(meta)
+twin = catalog.twin(meta)
+A = settings.integer("interp_a", "a", at.index_of(1, 0), 0, len(at.labels) - 1)
+B = settings.integer("interp_b", "b", at.index_of(7, 0), 0, len(at.labels) - 1)
+STEPS = settings.integer("interp_steps", "steps", 10, 3, 20)
+SEED = settings.seed("interp_seed")
+
+st.header("Interpolate between two digits")
+st.markdown(
+    "Pick two test images; the strip decodes evenly spaced points on the straight line "
+    "(and on the arc) between their codes. In a VAE every step should look like a digit; "
+    "in the plain autoencoder the path crosses gaps where the decoder was never trained."
+)
+settings.use("interpolate", [A, B, STEPS, SEED])
+
+
+def randomize():
+    st.session_state[A.key], st.session_state[B.key] = latent.random_pair(
+        at.labels, settings.value(SEED))
+
+
+def on_click():
+    """A click on a test point moves endpoint A, then B, then A again."""
+    click = widgets.clicked_point("interp_map")
+    if click is not None and click["index"] is not None:
+        which = st.session_state.get("interp_next", "A")
+        st.session_state[(A if which == "A" else B).key] = click["index"]
+        st.session_state["interp_next"] = "B" if which == "A" else "A"
+
+
+c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
+with c1:
+    st.markdown("**From**")
+    ia = widgets.test_image_picker(A, at, dataset)
+with c2:
+    st.markdown("**To**")
+    ib = widgets.test_image_picker(B, at, dataset)
+settings.number_input(SEED, "Seed", c3)
+c3.button("Random pair", on_click=randomize, icon=":material/shuffle:")
+steps = settings.slider(STEPS, "Steps")
+
+lin = latent.interpolate(at.mu[ia], at.mu[ib], steps, "linear")
+sph = latent.interpolate(at.mu[ia], at.mu[ib], steps, "spherical")
+strips = {f"{catalog.label(meta)}, linear": latent.decode(m, lin),
+          f"{catalog.label(meta)}, spherical": latent.decode(m, sph)}
+ends = [{"uv": at.uv[ia], "text": "A", "symbol": "circle"},
+        {"uv": at.uv[ib], "text": "B", "symbol": "circle"}]
+maps = st.columns(2 if twin else 1)
+with maps[0]:
+    st.markdown(f"**{catalog.label(meta)}**. Click a dot to move endpoint "
+                f"{st.session_state.get('interp_next', 'A')}.")
+    paths = [{"uv": at.plane.to_plane(lin), "color": "black"},
+             {"uv": at.plane.to_plane(sph), "color": "#555", "name": "spherical"}]
+    st.plotly_chart(figures.latent_map(at, dataset, marks=ends, paths=paths, height=440,
+                                       click_grid=False),
+                    key="interp_map", on_select=on_click, selection_mode="points",
+                    width="stretch", config=figures.PLOT_CONFIG)
+if twin:
+    tat = catalog.atlas(twin)
+    twin_lin = latent.interpolate(tat.mu[ia], tat.mu[ib], steps, "linear")
+    strips[f"{catalog.label(twin)}, linear"] = latent.decode(catalog.model(twin), twin_lin)
+    with maps[1]:
+        st.markdown(f"**{catalog.label(twin)}**: the same two images, its own codes.")
+        tends = [{"uv": tat.uv[ia], "text": "A", "symbol": "circle"},
+                 {"uv": tat.uv[ib], "text": "B", "symbol": "circle"}]
+        st.plotly_chart(figures.latent_map(tat, dataset, marks=tends, height=440,
+                                           paths=[{"uv": tat.plane.to_plane(twin_lin)}],
+                                           click_grid=False),
+                        key="interp_twin_map", width="stretch", config=figures.PLOT_CONFIG)
+
+for i, (caption, frames) in enumerate(strips.items()):
+    widgets.show_digit(mosaic(frames, steps, pad=2, fill=0.25), caption, f"strip_{i}", scale=4)
+first = next(iter(strips.values()))
+st.download_button("Animated GIF of the morph", widgets.gif(first), file_name="morph.gif",
+                   mime="image/gif", icon=":material/animation:")
+frame.share([A, B, STEPS, SEED])

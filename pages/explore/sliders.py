@@ -1,0 +1,82 @@
+"""Sliders over z: set every latent coordinate by hand and watch the decoded image follow."""
+
+import streamlit as st
+
+from ui import catalog, figures, frame, live, settings, widgets
+from vae_core import latent
+from vae_core.data import class_names
+from vae_core.images import png_bytes
+
+ctx = frame.context()
+meta, dataset = ctx.model, ctx.dataset
+at = catalog.atlas(meta)
+m = catalog.model(meta)
+lo, hi = latent.slider_range(at.mu)
+Z = settings.vector(f"z_{meta['name']}", "z", lo, hi)
+SEED = settings.seed("slider_seed")
+CLASS = settings.choice("slider_class", None, 0, range(10))
+COLS = settings.integer("traverse_cols", None, 9, 5, 15)
+names = class_names(dataset)
+
+st.header("Sliders over z")
+st.markdown(
+    "One slider per latent coordinate. The decoder turns the vector z into an image: "
+    "move one coordinate at a time and see which feature of the image it controls. "
+    + ("The prior N(0, I) covers about ±3 on each axis." if meta["kind"] == "vae" else
+       "An autoencoder has no prior: the range is the spread of its codes.")
+)
+settings.use("sliders", [Z, SEED, CLASS, COLS])
+
+
+def sample_prior():
+    codes = at.mu if meta["kind"] == "ae" else None  # an AE: the Gaussian fitted to its codes
+    settings.set_vector(Z, latent.sample_prior(at.latent_dim, settings.value(SEED), codes))
+
+
+def from_test_digit():
+    index = at.random_member(settings.value(CLASS), settings.value(SEED))
+    settings.set_vector(Z, at.mu[index])
+
+
+def on_live_release():
+    values = (st.session_state[f"live_{Z.key}"] or {}).get("z")
+    if values is not None and len(values) == at.latent_dim:
+        settings.set_vector(Z, values)
+
+
+b1, b2, b3, b4 = st.columns(4, vertical_alignment="bottom")
+settings.number_input(SEED, "Seed", b1)
+b2.button("Sample from the prior" if meta["kind"] == "vae" else "Sample from the codes",
+          on_click=sample_prior, icon=":material/casino:")
+settings.selectbox(CLASS, "Class", b3, format_func=lambda c: names[c])
+b4.button("Start from a test digit", on_click=from_test_digit, icon=":material/image:")
+
+z = settings.value(Z)
+if live.enabled(meta):
+    left, right = st.columns([2.4, 1.4])
+    with left:
+        st.caption("Drag a slider: the digit follows live, decoded in your browser; the map's "
+                   "mark moves when you let go.")
+        live.live_sliders(meta, z, lo, hi, f"live_{Z.key}", on_live_release)
+        st.download_button("PNG of this z", png_bytes(latent.decode(m, z)[0], scale=10),
+                           file_name="slider_digit.png", mime="image/png",
+                           icon=":material/download:")
+else:
+    left, mid, right = st.columns([1.2, 1, 1.4])
+    with left:
+        z = settings.vector_sliders(Z)
+    with mid:
+        widgets.show_digit(latent.decode(m, z)[0], "decoded z", "slider_digit")
+with right:
+    fig = figures.latent_map(at, dataset, marks=[{"uv": at.plane.to_plane(z)[0], "text": "z"}],
+                             height=420, click_grid=False)
+    st.plotly_chart(fig, key="slider_map", width="stretch", config=figures.PLOT_CONFIG)
+
+if at.latent_dim > 2:
+    st.subheader("Latent traversal")
+    st.markdown("Each row sweeps one coordinate from its low to its high end, the others held "
+                "at the current z: rows that do not change are dimensions the model left unused.")
+    cols = settings.slider(COLS, "Columns")
+    widgets.show_digit(latent.traversal_grid(m, z, lo, hi, cols), "rows: z1 … zD; columns: "
+                       "low → high", "traversal", scale=3)
+frame.share([Z, SEED])

@@ -1,0 +1,93 @@
+"""What each loss term does: the same network trained with reconstruction only, KL only, both."""
+
+import math
+
+import streamlit as st
+
+from ui import catalog, figures, frame, settings, widgets
+from vae_core import latent
+
+frame.context()  # MNIST only: the ablations were trained on it
+
+
+def name_of(weight: float) -> str:
+    if weight == 0:
+        return "reconstruction only (β = 0)"
+    return "KL only" if math.isinf(weight) else "β = 1 (the VAE)" if weight == 1 else f"β = {weight:g}"
+
+
+VARIANTS = {name_of(w): meta for w, meta in catalog.ablations()}
+THREE = {"Reconstruction only": "reconstruction only (β = 0)", "KL only": "KL only",
+         "Both: the VAE": "β = 1 (the VAE)"}
+BETA = settings.choice("loss_beta", "beta", "β = 1 (the VAE)", list(VARIANTS))
+SEED = settings.seed("loss_seed")
+
+st.header("What each loss term does")
+st.markdown(
+    "The VAE's loss is **reconstruction + β · KL**. Reconstruction alone spreads the codes into "
+    "separated, scattered clusters with gaps between them; the KL term alone pulls every code "
+    "onto N(0, I), one blob where the classes mix; together they give compact clusters that "
+    "keep their identity. Same network, same data: only the loss differs."
+)
+if not all(v in VARIANTS for v in THREE.values()):
+    st.error("This page needs the shipped ablation checkpoints (reconstruction-only, KL-only and "
+             "the 2-D VAE); see checkpoints/INDEX.md.")
+    st.stop()
+settings.use("loss_terms", [BETA, SEED])
+
+
+def figures_line(meta: dict) -> str:
+    f = catalog.eval_figures(meta["name"])
+    if not f:
+        return "not evaluated"
+    return (f"test −ELBO **{f['neg_elbo']:.1f}** = reconstruction {f['recon']:.1f} "
+            f"+ KL {f['kl']:.1f} nats")
+
+
+for col, (title, variant) in zip(st.columns(3), THREE.items()):
+    meta = VARIANTS[variant]
+    with col:
+        st.subheader(title)
+        st.plotly_chart(figures.latent_map(catalog.atlas(meta), "mnist", height=380,
+                                           click_grid=False, legend=title == "Both: the VAE"),
+                        key=f"loss_map_{meta['name']}", width="stretch", config=figures.PLOT_CONFIG)
+        st.markdown(figures_line(meta))
+
+rec, kl, both = (catalog.eval_figures(VARIANTS[v]["name"]) for v in THREE.values())
+if rec and kl and both:
+    epochs = [VARIANTS[v].get("epochs") for v in THREE.values()]
+    st.markdown(
+        f"**What the numbers show.** Reconstruction only leaves the codes wherever they help "
+        f"reconstruction (note the axes: ±20 and more): KL {rec['kl']:.1f} nats from the prior, "
+        f"so a z drawn from N(0, I) mostly lands where no training image was. KL only matches "
+        f"the prior exactly (KL {kl['kl']:.2f}; the whole map is a few thousandths wide) and "
+        f"ignores the image: reconstruction {kl['recon']:.1f} nats, the same average picture for "
+        f"every input. The VAE spends {both['kl']:.1f} nats of KL for a space the prior covers, "
+        f"reconstructs to {both['recon']:.1f} nats and has the best total: "
+        f"{both['neg_elbo']:.1f} against {rec['neg_elbo']:.1f} and {kl['neg_elbo']:.1f}. "
+        f"(Epochs: {epochs[0]}, {epochs[1]} and {epochs[2]}; the ablations only need to show the "
+        f"shape, so compare KL and shape, not the last nat of reconstruction.)"
+    )
+
+st.subheader("Turn β")
+c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+choice = settings.select_slider(BETA, "Weight of the KL term", c1)
+seed = settings.number_input(SEED, "Seed", c2)
+meta = VARIANTS[choice]
+left, right = st.columns([1.3, 1])
+with left:
+    st.plotly_chart(figures.latent_map(catalog.atlas(meta), "mnist", height=460, click_grid=False),
+                    key="loss_beta_map", width="stretch", config=figures.PLOT_CONFIG)
+with right:
+    widgets.show_digit(latent.prior_mosaic(catalog.model(meta), int(seed)),
+                       "64 samples z ~ N(0, I) from the prior, decoded", f"prior_{meta['name']}",
+                       scale=4)
+
+widgets.table([{"model": label, **{col: catalog.eval_figures(m["name"]).get(k) for col, k in (
+    ("test −ELBO", "neg_elbo"), ("reconstruction", "recon"), ("KL", "kl"), ("IWAE k=100", "iwae"))},
+                "epochs": m.get("epochs")} for label, m in VARIANTS.items()])
+st.caption("Nats per test image, from `python -m vae_core.recipes evaluate` "
+           "(checkpoints/eval/*.json). Larger β buys a tighter fit to the prior (smaller KL) with "
+           "blurrier reconstructions; the ablations were trained for fewer epochs than the VAE "
+           "(see the last column), enough to show the shapes of the maps.")
+frame.share([BETA, SEED])

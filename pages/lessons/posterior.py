@@ -1,0 +1,120 @@
+"""One image, a distribution: the encoder's Gaussian q(z|x), its samples, and its ELBO in nats."""
+
+import streamlit as st
+
+from ui import catalog, figures, frame, settings, widgets
+from vae_core import evaluate, latent, posterior
+from vae_core.data import class_names
+from vae_core.images import mosaic
+
+ctx = frame.context()
+meta, dataset = ctx.model, ctx.dataset
+at, vae = catalog.atlas(meta), catalog.model(meta)
+names = class_names(dataset)
+DIGIT = settings.integer("post_digit", "digit", at.index_of(3, 0), 0, len(at.labels) - 1)
+K = settings.integer("post_k", "k", 8, 1, 32)
+SEED = settings.seed("post_seed")
+MANY = settings.integer("post_many", None, 3, 3, 30)
+ENLARGE = settings.choice("post_blow", None, 20, (1, 2, 5, 10, 20, 50))
+
+st.header("One image, a distribution")
+st.markdown(
+    "The VAE's encoder does not return a point: it returns a mean μ and a spread σ, the Gaussian "
+    "q(z | x) drawn here as its 1σ and 2σ ellipses. Training decodes samples "
+    "**z = μ + σ · ε** with ε ~ N(0, I): the randomness is all in ε, so the gradient flows "
+    "through μ and σ (the reparameterization trick); the plain autoencoder has one point instead."
+)
+settings.use("posterior", [DIGIT, K, SEED, MANY, ENLARGE])
+
+
+def on_click():
+    click = widgets.clicked_point("post_map")
+    if click is not None and click["index"] is not None:
+        st.session_state[DIGIT.key] = click["index"]
+
+
+c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
+with c1:
+    index = widgets.test_image_picker(DIGIT, at, dataset)
+k = settings.slider(K, "Samples K", c2)
+seed = settings.number_input(SEED, "Seed", c3)
+c3.button("Resample ε", icon=":material/casino:",
+          on_click=lambda: st.session_state.update({SEED.key: (seed + 1) % 10_001}))
+v = posterior.view(at, index, k, seed)
+mark = [{"uv": v["uv"], "text": "μ", "symbol": "x"}]
+left, right = st.columns(2)
+with left:
+    st.plotly_chart(figures.latent_map(at, dataset, marks=mark, height=460, legend=False, paths=[
+        {"uv": v["box"], "mode": "lines", "color": "black", "width": 2}]), key="post_map",
+        on_select=on_click, selection_mode="points", width="stretch", config=figures.PLOT_CONFIG)
+    st.caption("The whole map. Click a dot to take that test image; the square is the zoom.")
+with right:
+    st.plotly_chart(figures.latent_map(at, dataset, paths=[*figures.rings(v["rings"]),
+                                                           figures.points(v["z_uv"])], marks=mark,
+                                       height=460, click_grid=False, bounds=v["zoom"]),
+                    key="post_zoom", width="stretch", config=figures.PLOT_CONFIG)
+    st.caption(f"Zoomed in {v['magnified']:.0f}×: solid ellipse 1σ, dashed 2σ, open circles the "
+               "K samples z, dots the neighbouring test images.")
+
+images = catalog.test_images(dataset)
+pics = latent.decode(vae, [v["mu"], *v["z"]])
+c1, c2, c3 = st.columns([1, 1, 2.2])
+with c1:
+    widgets.show_test_image(images, index, f"the input x: test #{index}, a {names[at.labels[index]]}", 6)
+with c2:
+    widgets.show_digit(pics[0], "decoded μ", "post_mu", scale=6)
+with c3:
+    st.latex(r"z_i = \mu + \sigma \odot \varepsilon_i,\qquad \varepsilon_i \sim \mathcal{N}(0, I)")
+    st.markdown(f"σ is {v['sigma'].mean():.3f} on average over the {at.latent_dim} dimensions "
+                "here, against the prior's 1: the encoder is very sure where this image goes.")
+widgets.show_digit(mosaic(pics[1:], min(k, 8), pad=1, fill=0.25),
+                   f"the {k} samples z = μ + σ·ε, decoded (seed {seed})", "post_samples", scale=4)
+if at.latent_dim == 2:
+    with st.expander("The numbers: ε and z of each sample", expanded=k <= 8):
+        widgets.table([{"sample": i + 1, "ε₁": e[0], "ε₂": e[1], "z₁": z[0], "z₂": z[1]}
+                       for i, (e, z) in enumerate(zip(v["eps"], v["z"]))], digits=3)
+
+twin = catalog.twin(meta)
+if twin is not None:
+    u, w = catalog.atlas(twin).uv[index]
+    st.markdown(f"**The plain autoencoder: one point, no spread.** The {catalog.label(twin)} "
+                f"encodes the same image to the single code z = ({u:.2f}, {w:.2f}); nothing in "
+                "its training asks the points around it to decode to anything sensible.")
+
+st.subheader("The ELBO of this image, in nats")
+if images is None:
+    widgets.no_data_notice(dataset)
+else:
+    f = evaluate.image_figures(vae, images[index] / 255.0)
+    st.latex(r"-\mathrm{ELBO}(x) = \underbrace{\mathbb{E}_{q(z|x)}\big[-\log p(x|z)\big]}"
+             rf"_{{{f['recon']:.2f}}} + \underbrace{{\tfrac12\textstyle\sum_d"
+             rf"(\mu_d^2+\sigma_d^2-1-\log\sigma_d^2)}}_{{\mathrm{{KL}} = {f['kl']:.2f}}}"
+             rf" = {f['neg_elbo']:.2f}")
+    st.markdown(
+        f"The reconstruction term is the Bernoulli log-likelihood summed over the 784 pixels, "
+        f"−Σ [x log x̂ + (1 − x) log(1 − x̂)], averaged over {f['samples']} draws of z (seed "
+        f"{f['seed']}); the KL term is exact. The same numbers come from `python -m "
+        f"vae_core.evaluate {catalog.CHECKPOINTS.name}/{meta['name']}.safetensors --index {index}`.")
+    dims = [f"z{d + 1}" for d in range(at.latent_dim)]
+    if at.latent_dim > 2:
+        unused = sum(kl < 0.05 for kl in f["kl_dims"])
+        st.plotly_chart(figures.bars(dims, f["kl_dims"], "KL (nats)"), key="post_kl_bars",
+                        width="stretch", config=figures.PLOT_CONFIG)
+        st.markdown(f"**{unused} of {at.latent_dim}** dimensions carry under 0.05 nats for this "
+                    "image: there the posterior is the prior itself (μ ≈ 0, σ ≈ 1), a dimension "
+                    "the model does not use.")
+    widgets.table([{"dimension": d, "μ": mu, "σ": s, "KL (nats)": kl} for d, mu, s, kl in
+                   zip(dims, f["mu"], f["sigma"], f["kl_dims"])], digits=3)
+
+st.subheader("Several posteriors at once")
+p1, p2 = st.columns(2)
+n_post = settings.slider(MANY, "Images", p1)
+blow = settings.select_slider(ENLARGE, "Draw σ enlarged × (1: true to scale)", p2)
+many = [{"uv": pts, "mode": "lines", "color": figures.COLORS[c], "width": 3}
+        for c, pts in posterior.several(at, n_post, seed, blow)]
+st.plotly_chart(figures.latent_map(at, dataset, paths=many, height=480, click_grid=False),
+                key="post_many_map", width="stretch", config=figures.PLOT_CONFIG)
+st.caption("Each image gets its own Gaussian (mean σ over the test set ranges {:.3f}–{:.3f}; the "
+           "prior's is 1), drawn ×{}. Training decodes samples, not points, so nearby codes have to "
+           "decode to similar images: that makes the space continuous.".format(*at.sigma_range(), blow))
+frame.share([K, SEED], digit=index)

@@ -1,0 +1,82 @@
+"""Your own digit: draw or upload one, prepare it like MNIST, see where the VAE puts it."""
+
+import streamlit as st
+
+from ui import catalog, figures, frame, live, widgets
+from vae_core import latent, posterior
+from vae_core.data import class_names
+from vae_core.preprocess import ImageProblem, prepare
+
+ctx = frame.context()
+dataset = ctx.dataset
+vae_meta, ae_meta = catalog.pair(dataset)
+judge = catalog.judge(dataset)
+if vae_meta is None:
+    st.error("This page needs the 2-D VAE of this data set in checkpoints/.")
+    st.stop()
+at = catalog.atlas(vae_meta)
+names = class_names(dataset)
+thing = "digit" if dataset == "mnist" else "piece of clothing"
+
+st.header(f"Your own {thing}")
+st.markdown(
+    f"Draw a {thing} or upload a picture. It is prepared the way MNIST was (grey, light ink on "
+    "black, cropped to the ink, scaled to fit 20×20 and centred by its centre of mass in 28×28); "
+    "then the VAE encodes it to a Gaussian on the map, and both models reconstruct it."
+)
+
+draw, upload = st.tabs(["Draw", "Upload"])
+with draw:
+    st.caption("Draw with the mouse, a pen or a finger; the result updates when you lift it.")
+    try:
+        drawn = live.drawing_pad("pad")
+    except ValueError:
+        drawn = None
+        st.warning("The drawing did not arrive intact; draw again.")
+with upload:
+    file = st.file_uploader("A picture of one " + thing, key="upload",
+                            help="PNG, JPEG, GIF, BMP, TIFF or WebP; dark on light or light on "
+                                 "dark. Up to 25 megapixels.")
+
+source, data = (f"your upload `{file.name[:60]}`", file.getvalue()) if file is not None else (
+    "your drawing", drawn)
+if data is None:
+    st.info(f"Draw a {thing} above, or upload a picture.", icon=":material/draw:")
+    st.stop()
+try:
+    x, notes = prepare(data)
+except ImageProblem as e:
+    st.warning(f"Cannot use {source}: {e}", icon=":material/image_not_supported:")
+    st.stop()
+for note in notes:
+    st.caption(note)
+
+vae = catalog.model(vae_meta)
+(mu,), (logvar,) = latent.encode(vae, x[None])
+sigma = latent.sigma_of(logvar)
+left, right = st.columns([1.4, 1])
+with left:
+    rings = figures.rings({k: posterior.plane_ellipse(at.plane, mu, sigma, k) for k in (1, 2)})
+    st.plotly_chart(figures.latent_map(at, dataset, height=500, click_grid=False, paths=rings,
+                                       marks=[{"uv": mu, "text": "yours"}]),
+                    key="yours_map", width="stretch", config=figures.PLOT_CONFIG)
+    st.caption(f"μ = ({mu[0]:.2f}, {mu[1]:.2f}), σ = ({sigma[0]:.3f}, {sigma[1]:.3f}); "
+               "ellipses at 1σ and 2σ.")
+with right:
+    c1, c2 = st.columns(2)
+    with c1:
+        widgets.show_digit(x, "prepared 28×28 input", "yours_input", scale=5)
+    with c2:
+        widgets.show_digit(latent.decode(vae, mu)[0], "VAE reconstruction (μ)", "yours_vae",
+                           scale=5)
+    if ae_meta is not None:
+        ae = catalog.model(ae_meta)
+        with c1:
+            widgets.show_digit(latent.decode(ae, latent.encode(ae, x[None])[0])[0],
+                               "autoencoder reconstruction", "yours_ae", scale=5)
+    if judge is not None:
+        top = latent.judge_top(catalog.model(judge), x)
+        with c2:
+            st.markdown(f"**The judge reads: {names[top[0][0]]}** ({top[0][1]:.0%})")
+            for c, p in top[1:]:
+                st.caption(f"{names[c]}: {p:.1%}")

@@ -1,0 +1,205 @@
+"""Cached models, atlases and test images, and the one place that knows what each model is for.
+
+Pages ask for models by role (the plain VAE and its autoencoder twin, the judge, the ablations,
+the denoisers), never by file name: a role is read from each checkpoint's metadata (kind, data
+set, latent size, architecture, training loss, β, noise). A new model family is one more role
+here. Models trained in a session (the live-training page) join the same lists for that session.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+import torch
+
+from vae_core import data as vae_data
+from vae_core.atlas import open_atlas
+from vae_core.checkpoint import list_checkpoints, load_model
+from vae_core.data import DataUnavailableError, on_disk
+from vae_core.latent import Atlas
+
+# One torch thread per script run: a server decodes small batches for many sessions at once, and
+# two intra-op threads per run would only contend for the same two cores (README, "Running for a
+# class"). $LATENT_LAB_TORCH_THREADS overrides it.
+torch.set_num_threads(int(os.environ.get("LATENT_LAB_TORCH_THREADS") or 1))
+CHECKPOINTS = Path(os.environ.get("LATENT_LAB_CHECKPOINTS")
+                   or Path(__file__).resolve().parents[1] / "checkpoints")
+DATASET_LABELS = {"mnist": "MNIST digits", "fashion-mnist": "Fashion-MNIST clothes"}
+SESSION_MODELS = "session_models"  # session state: models trained in this session
+
+
+def release_memory():
+    """Hand freed heap pages back to the OS after a big one-off computation (glibc only): a
+    server that decoded a whole test set once would otherwise look that much bigger for life."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
+@st.cache_resource(show_spinner=False)
+def catalog() -> tuple[list[dict], list]:
+    """Usable shipped checkpoints (metadata) and the files skipped, read once per process."""
+    result = list_checkpoints(CHECKPOINTS)
+    release_memory()
+    return result
+
+
+@st.cache_resource(show_spinner="Loading the model…")
+def _model(path: str):
+    return load_model(path)
+
+
+@st.cache_resource(show_spinner=False)
+def _atlas(path: str) -> Atlas:
+    return open_atlas(path)
+
+
+def model(meta: dict):
+    """The model of a catalog entry: shared and read-only (never call .train() on it)."""
+    if meta.get("session"):
+        return _session_entry(meta)["model"]
+    return _model(meta["path"])
+
+
+def atlas(meta: dict) -> Atlas:
+    if meta.get("session"):
+        return _session_entry(meta)["atlas"]
+    return _atlas(meta["path"])
+
+
+def _session_entry(meta: dict) -> dict:
+    return st.session_state[SESSION_MODELS][meta["name"]]
+
+
+def add_session_model(meta: dict, model_, atlas_: Atlas):
+    """A model trained in this session joins its catalog (never written to checkpoints/)."""
+    st.session_state.setdefault(SESSION_MODELS, {})[meta["name"]] = {
+        "meta": dict(meta, session=True), "model": model_, "atlas": atlas_}
+
+
+@st.cache_resource(show_spinner="Loading the test images…")
+def test_images(dataset: str) -> np.ndarray | None:
+    """The raw test images as uint8 (N, 28, 28), or None where the data set is not on disk."""
+    if not on_disk(dataset):  # never start a download from a page
+        return None
+    try:  # read directly: torchvision (~160 MB) only if the .gz files need unpacking
+        return vae_data.raw_test_images(dataset)[0]
+    except DataUnavailableError:  # e.g. a corrupt file: the pages say the images are missing
+        return None
+
+
+def figures_file(name: str) -> dict:
+    """A JSON file of checkpoints/eval/ ({} if it is missing or unreadable)."""
+    try:
+        return json.loads((CHECKPOINTS / "eval" / f"{name}.json").read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def eval_figures(name: str) -> dict:
+    """The evaluation CLI's test figures of a shipped checkpoint ({} if it was not evaluated)."""
+    return figures_file(name).get("test", {})
+
+
+# --- roles ------------------------------------------------------------------------------------
+
+def _train(meta: dict) -> dict:
+    return meta.get("train") or {}
+
+
+def noise_of(meta: dict) -> str:
+    return _train(meta).get("noise", "none")
+
+
+def is_plain(meta: dict) -> bool:
+    """Trained on clean images with the full loss (β = 1 for a VAE)."""
+    return (meta["kind"] in ("vae", "ae") and noise_of(meta) == "none"
+            and (meta["kind"] == "ae" or (_train(meta).get("loss", "elbo") == "elbo"
+                                          and meta["beta"] == 1.0)))
+
+
+def models(dataset: str | None = None, kinds=("vae", "ae"), latent_dim: int | None = None,
+           plain: bool | None = None) -> list[dict]:
+    """Catalog entries (shipped, then this session's) matching every given property; the
+    plain VAE first, then its autoencoder, then the rest by name."""
+    good, _ = catalog()
+    mine = [e["meta"] for e in st.session_state.get(SESSION_MODELS, {}).values()]
+    out = [m for m in good + mine if m["kind"] in kinds
+           and (dataset is None or m["dataset"] == dataset)
+           and (latent_dim is None or m["latent_dim"] == latent_dim)
+           and (plain is None or is_plain(m) == plain)]
+    return sorted(out, key=lambda m: (bool(m.get("session")), not is_plain(m), m["kind"] != "vae",
+                                      m["latent_dim"] != 2, m["name"]))
+
+
+def by_name(name: str) -> dict | None:
+    return next((m for m in models(kinds=("vae", "ae", "classifier")) if m["name"] == name), None)
+
+
+def _architecture(meta: dict) -> dict:
+    return {k: v for k, v in meta["config"].items() if k != "kind"}
+
+
+def twin(meta: dict) -> dict | None:
+    """The same network of the other kind (VAE <-> autoencoder), trained the same way."""
+    other = "ae" if meta["kind"] == "vae" else "vae"
+    return next((m for m in models(meta["dataset"], (other,))
+                 if _architecture(m) == _architecture(meta) and noise_of(m) == noise_of(meta)
+                 and is_plain(m) == is_plain(meta)), None)
+
+
+def pair(dataset: str, latent_dim: int = 2) -> tuple[dict | None, dict | None]:
+    """The plain VAE of this size and its autoencoder twin (either may be missing)."""
+    vae = next(iter(models(dataset, ("vae",), latent_dim, plain=True)), None)
+    return vae, (twin(vae) if vae else None)
+
+
+def judge(dataset: str) -> dict | None:
+    return next(iter(models(dataset, ("classifier",))), None)
+
+
+def ablations() -> list[tuple[float, dict]]:
+    """The MNIST VAEs that share the plain 2-D VAE's network and differ in the loss only, as
+    (weight of the KL term, entry) from reconstruction only (0) to KL only (inf)."""
+    vae, _ = pair("mnist")
+    if vae is None:
+        return []
+    out = []
+    for m in models("mnist", ("vae",), 2):
+        if _architecture(m) != _architecture(vae) or noise_of(m) != "none" or m.get("session"):
+            continue
+        loss = _train(m).get("loss", "elbo")
+        out.append((0.0 if loss == "recon" else float("inf") if loss == "kl" else m["beta"], m))
+    return sorted(out, key=lambda e: e[0])
+
+
+def denoisers(dataset: str) -> list[dict]:
+    """Models trained on corrupted inputs with clean targets, VAE first."""
+    return [m for m in models(dataset) if noise_of(m) != "none"]
+
+
+def label(meta: dict) -> str:
+    """How a model is named everywhere: "VAE, 2-D", "autoencoder, 20-D, denoising", …"""
+    kind = {"vae": "VAE", "ae": "autoencoder"}.get(meta["kind"], meta["kind"])
+    train = _train(meta)
+    extra = ""
+    if meta["kind"] == "vae" and train.get("loss") == "recon":
+        extra = ", reconstruction only"
+    elif meta["kind"] == "vae" and train.get("loss") == "kl":
+        extra = ", KL only"
+    elif meta["kind"] == "vae" and meta["beta"] != 1.0:
+        extra = f", β = {meta['beta']:g}"
+    if noise_of(meta) != "none":
+        extra += ", denoising"
+    text = f"{kind}, {meta['latent_dim']}-D{extra}"
+    if meta.get("session"):
+        text = f"yours: {text}, {meta.get('epochs_done', meta.get('epochs'))} epochs"
+    return text

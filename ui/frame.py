@@ -1,0 +1,186 @@
+"""The frame around every page: page config, navigation from the registry, the sidebar, links,
+and the server's start-up (`lifespan`, run by `st.App` before the first request)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from . import catalog, registry, settings
+
+FAVICON = "🔢"  # an emoji favicon is drawn by the browser: no request leaves the machine
+PRESENTER = settings.flag("presenter", "presenter", False)
+LIVE = settings.flag("live", "live", True)
+MODEL = "model"  # session state: the model last picked in the sidebar (and `model=` in links)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the running page reads from the frame."""
+
+    spec: registry.PageSpec
+    dataset: str
+    model: dict | None  # the sidebar's model, for pages that offer one
+
+
+_run = threading.local()  # one script run at a time per thread
+
+
+def context() -> Context:
+    ctx = getattr(_run, "context", None)
+    if ctx is None:
+        raise RuntimeError("pages run inside the frame: start the app with `streamlit run app.py`")
+    return ctx
+
+
+def st_pages() -> dict[str, list]:
+    return {group: [st.Page(registry.REPO / p.file, title=p.title, icon=p.icon, url_path=p.key,
+                            default=p.default) for p in pages]
+            for group, pages in registry.groups().items()}
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app):
+    """Before the server takes its first request, declare the navigation. Streamlit runs the
+    first session of an app that has a `pages/` folder in its legacy mode (every script in it
+    listed as a page) unless st.navigation has run: "As soon as any session of your app
+    executes the st.navigation command, your app will ignore the pages/ directory (across all
+    sessions)" (st.navigation's documentation). No session exists yet, so the call only does
+    that; Streamlit logs its bare-mode warning, which is silenced here."""
+    log = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        st.navigation(st_pages())
+    finally:
+        log.setLevel(level)
+    yield
+
+
+def run():
+    """One script run: the frame, then the page inside it."""
+    started = time.perf_counter()
+    st.set_page_config(page_title="Latent Lab: explore a VAE's latent space", page_icon=FAVICON,
+                       layout="wide")
+    page = st.navigation(st_pages())
+    spec = next(p for p in registry.PAGES if p.url_path == page.url_path)
+    _run.context = Context(spec, *sidebar(spec))
+    try:
+        page.run()
+    finally:  # benchmarks read the script's own run time (only when $LATENT_LAB_TIMINGS is set)
+        _run.context = None
+        record_run(spec.key, time.perf_counter() - started)
+
+
+def sidebar(spec: registry.PageSpec) -> tuple[str, dict | None]:
+    """Data set and model pickers (where the page reads them), live decoding and presenter
+    switches, and the checkpoint files that were skipped."""
+    good, bad = catalog.catalog()
+    with st.sidebar:
+        st.title("Latent Lab")
+        usable = [d for d in catalog.DATASET_LABELS if catalog.models(d)]
+        if not usable:
+            st.error(f"No usable model in `{catalog.CHECKPOINTS}`.")
+            st.stop()
+        dataset_setting = settings.choice("dataset", "dataset", usable[0], usable)
+        settings.use("_frame", [dataset_setting, PRESENTER, LIVE], notice=False)
+        _model_from_link()
+        datasets = [d for d in spec.datasets if d in usable]
+        if len(datasets) > 1:
+            settings.radio(dataset_setting, "Data set", format_func=catalog.DATASET_LABELS.get,
+                           horizontal=True)
+        dataset = settings.value(dataset_setting)
+        dataset = dataset if dataset in datasets else datasets[0]
+        meta = _model_picker(spec, dataset) if spec.models else None
+        settings.toggle(LIVE, "Live decoding in the browser",
+                        help="Decode under the pointer as it moves, in your browser. Off: click "
+                             "to decode on the server.")
+        presenter = settings.toggle(PRESENTER, "Presenter mode",
+                                    help="Bigger text and pictures for a projector; hides "
+                                         "downloads and the fine print.")
+        if bad and not presenter:
+            with st.expander(f"{len(bad)} checkpoint file(s) skipped"):
+                for e in bad:
+                    st.caption(f"`{Path(e.path).name}`: {e.problem}")
+    if presenter:
+        st.html(PRESENTER_CSS)
+    return dataset, meta
+
+
+def _model_from_link():
+    if "_url_model" in st.session_state:
+        return
+    st.session_state["_url_model"] = True
+    name = st.query_params.get(MODEL)
+    if name is not None:
+        if catalog.by_name(name) is not None:
+            st.session_state[MODEL] = name
+        else:
+            st.session_state.setdefault(settings.PROBLEMS, []).append(
+                f"`model`: {name[:30]!r} is not a model of this server")
+
+
+def _model_picker(spec: registry.PageSpec, dataset: str) -> dict:
+    choices = [m for m in catalog.models(dataset) if spec.models(m)]
+    names = [m["name"] for m in choices]
+    key = f"model@{spec.key}"  # one widget per page: each page offers its own models
+    preferred = st.session_state.get(MODEL)
+    st.session_state[key] = preferred if preferred in names else names[0]
+    name = st.selectbox("Model", names, key=key,
+                        format_func=lambda n: catalog.label(choices[names.index(n)]),
+                        on_change=lambda: st.session_state.update({MODEL: st.session_state[key]}))
+    return choices[names.index(name)]
+
+
+def share(declared=(), **derived):
+    """Write the view into the address bar: the frame's settings the page reads, and the
+    page's own declared settings and derived values (a clicked point, an image index)."""
+    ctx = context()
+    params = {}
+    if len(ctx.spec.datasets) > 1:
+        params["dataset"] = ctx.dataset
+    if ctx.model is not None and not ctx.model.get("session"):
+        params[MODEL] = ctx.model["name"]
+    if settings.value(PRESENTER):
+        params["presenter"] = "1"
+    if not settings.value(LIVE):
+        params["live"] = "0"
+    params.update(settings.query(declared, **derived))
+    settings.write_link(params)
+
+
+def presenting() -> bool:
+    return bool(settings.value(PRESENTER))
+
+
+# Presenter mode: a projector needs big type and big digits, not downloads and fine print
+PRESENTER_CSS = """<style>
+html, .stApp { font-size: 22px; }
+[data-testid="stMain"] h1 { font-size: 2.6rem; } [data-testid="stMain"] h2 { font-size: 2.2rem; }
+[data-testid="stMain"] h3 { font-size: 1.7rem; } [data-testid="stSidebar"] h1 { font-size: 1.6rem; }
+[data-testid="stDownloadButton"], [data-testid="stCaptionContainer"],
+[data-testid="stExpander"], header[data-testid="stHeader"] { display: none; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1rem 2rem; }
+</style>"""
+
+
+def record_run(page: str, seconds: float):
+    """Append {"page", "ms", "t", "session"} to the file named by $LATENT_LAB_TIMINGS, if set."""
+    path = os.environ.get("LATENT_LAB_TIMINGS")
+    if not path:
+        return
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    line = json.dumps({"page": page, "ms": 1000 * seconds, "t": time.time(),
+                       "session": ctx.session_id if ctx else None})
+    with open(path, "a") as f:
+        f.write(line + "\n")

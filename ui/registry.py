@@ -1,0 +1,88 @@
+"""The one page registry: each page's file, title, group, and what it reads from the sidebar.
+
+app.py builds its navigation from it, the tests visit every entry, and the benchmarks time every
+entry. A page that lists `models` gets the sidebar's model picker, offering only those models;
+one that lists `datasets` gets the data-set picker. Links carry only what a page reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def any_model(meta: dict) -> bool:
+    return meta["kind"] in ("vae", "ae")
+
+
+def plain_vae(meta: dict) -> bool:
+    from .catalog import is_plain
+
+    return meta["kind"] == "vae" and is_plain(meta)
+
+
+def two_d(meta: dict) -> bool:
+    return meta["kind"] in ("vae", "ae") and meta["latent_dim"] == 2
+
+
+BOTH = ("mnist", "fashion-mnist")
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str  # the page's URL path ("" for the default page) and its name in benchmarks
+    file: str  # relative to the repository
+    title: str
+    icon: str  # Material Symbols, drawn by the font that ships with Streamlit (no download)
+    group: str
+    models: Callable[[dict], bool] | None = None  # the sidebar's model picker offers these
+    datasets: tuple[str, ...] = BOTH  # the sidebar's data-set picker offers these
+    default: bool = False
+
+    @property
+    def url_path(self) -> str:
+        return "" if self.default else self.key
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("latent_map", "pages/explore/latent_map.py", "Latent map", ":material/scatter_plot:",
+             "Explore", any_model, default=True),
+    PageSpec("sliders", "pages/explore/sliders.py", "Sliders over z", ":material/tune:",
+             "Explore", any_model),
+    PageSpec("interpolate", "pages/explore/interpolate.py", "Interpolate", ":material/timeline:",
+             "Explore", any_model),
+    PageSpec("ae_vs_vae", "pages/explore/ae_vs_vae.py", "Autoencoder vs VAE",
+             ":material/compare:", "Explore"),
+    PageSpec("loss_terms", "pages/lessons/loss_terms.py", "What each loss term does",
+             ":material/balance:", "Lessons", datasets=("mnist",)),
+    PageSpec("posterior", "pages/lessons/posterior.py", "One image, a distribution",
+             ":material/blur_circular:", "Lessons", plain_vae),
+    PageSpec("manifold", "pages/lessons/manifold.py", "The manifold", ":material/grid_on:",
+             "Lessons", two_d),
+    PageSpec("your_digit", "pages/lessons/your_digit.py", "Your own digit", ":material/draw:",
+             "Lessons"),
+    PageSpec("denoising", "pages/lessons/denoising.py", "Denoising", ":material/healing:",
+             "Lessons"),
+    PageSpec("anomalies", "pages/lessons/anomalies.py", "Anomalies", ":material/troubleshoot:",
+             "Lessons", plain_vae),
+)
+
+
+def by_key(key: str) -> PageSpec:
+    return next(p for p in PAGES if p.key == key)
+
+
+def by_file(file: str) -> PageSpec | None:
+    """The entry of a page script (any path that ends with its registered file)."""
+    path = Path(file).resolve()
+    return next((p for p in PAGES if (REPO / p.file).resolve() == path), None)
+
+
+def groups() -> dict[str, list[PageSpec]]:
+    out: dict[str, list[PageSpec]] = {}
+    for p in PAGES:
+        out.setdefault(p.group, []).append(p)
+    return out
