@@ -44,8 +44,7 @@ def atomic_save(tensors: dict[str, torch.Tensor], path, metadata: dict[str, str]
         raise
 
 
-def save_model(model, path, *, dataset: str, extra: dict | None = None, dtype=torch.float16):
-    """Save weights (half precision by default: the stored weights are the evaluated ones)."""
+def _contents(model, dataset: str, extra: dict | None, dtype) -> tuple[dict, dict[str, str]]:
     if dataset not in DATASETS:
         raise ValueError(f"unknown dataset {dataset!r}")
     meta = {
@@ -56,8 +55,21 @@ def save_model(model, path, *, dataset: str, extra: dict | None = None, dtype=to
     }
     for key, value in (extra or {}).items():
         meta[key] = value if isinstance(value, str) else json.dumps(value)
-    tensors = {k: v.detach().to("cpu", dtype) for k, v in model.state_dict().items()}
+    return {k: v.detach().to("cpu", dtype) for k, v in model.state_dict().items()}, meta
+
+
+def save_model(model, path, *, dataset: str, extra: dict | None = None, dtype=torch.float16):
+    """Save weights (half precision by default: the stored weights are the evaluated ones)."""
+    tensors, meta = _contents(model, dataset, extra, dtype)
     atomic_save(tensors, path, meta)
+
+
+def model_bytes(model, *, dataset: str, extra: dict | None = None, dtype=torch.float16) -> bytes:
+    """The checkpoint file `save_model` would write, as bytes (for a download)."""
+    from safetensors.torch import save
+
+    tensors, meta = _contents(model, dataset, extra, dtype)
+    return save({k: v.contiguous() for k, v in tensors.items()}, metadata=meta)
 
 
 def _raw_metadata(path) -> dict[str, str]:

@@ -15,9 +15,12 @@ Written by `python -m vae_core.recipes index` from each file's metadata and from
 Monte Carlo over 10 draws of z per image, seed 0; the importance-weighted bound uses k=100).
 All nats are per image: Bernoulli BCE summed over 784 pixels (+ KL), as pytorch/examples.
 Weights are stored in half precision and the figures are those of the stored weights.
-"train s" is wall time on a shared 2-core CPU machine, mostly with two trainings running at once
-(one torch thread each, `--threads 1`, before the training loop used fused Adam and flushed
-subnormals); mnist_vae_2d was retrained alone with the current loop (two threads).
+"train s" is wall time on a shared 2-core CPU machine. The Fashion-MNIST models, the judges and
+the 20-D VAE were trained earlier (the first two pairs mostly with two trainings at once, one
+torch thread each); the 2-D MNIST VAE, its autoencoder and the four ablations were retrained one
+after another with the training recorder on (their replays are in replay/), then the 16-D pair
+and the two denoisers, with tests and the app running beside them at times: their seconds are
+upper bounds, not benchmarks.
 
 | file | kind | data | latent | beta | loss | epochs | train s | test -ELBO | recon | KL | IWAE k=100 | accuracy | MB |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|---|
@@ -52,7 +55,8 @@ def _rows(folder: Path, commands: dict[str, str]):
         rows.append("| " + " | ".join([
             f"`{name}.safetensors`", meta["kind"], meta["dataset"], str(meta["latent_dim"] or ""),
             _fmt(meta["beta"], 1) if meta["kind"] == "vae" else "",
-            train.get("loss", "") if meta["kind"] == "vae" else "",
+            (train.get("loss", "") if meta["kind"] == "vae" else "")
+            + (" (denoising)" if train.get("noise", "none") != "none" else ""),
             str(meta.get("epochs", "")), _fmt(train.get("seconds"), 0),
             _fmt(test.get("neg_elbo")), _fmt(test.get("recon")), _fmt(test.get("kl")),
             _fmt(test.get("iwae")), "" if acc is None else f"{100 * acc:.2f}%",

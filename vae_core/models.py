@@ -130,6 +130,11 @@ class Classifier(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.features(x.reshape(-1, *IMAGE_SHAPE)))
 
+    def embed(self, x: torch.Tensor) -> torch.Tensor:
+        """The hidden layer's activations (N, fc): the judge's feature space, in which a
+        Fréchet distance compares sets of images (Heusel et al. 2017 use Inception's)."""
+        return self.head[:3](self.features(x.reshape(-1, *IMAGE_SHAPE)))
+
 
 def build_model(config) -> nn.Module:
     if isinstance(config, ClassifierConfig):

@@ -4,6 +4,8 @@
     python -m vae_core.recipes train mnist_vae_2d --out runs
     python -m vae_core.recipes evaluate --dir checkpoints  # writes checkpoints/eval/<name>.json
     python -m vae_core.recipes anomaly --dir checkpoints   # eval/anomaly_<name>.json (ROC AUC)
+    python -m vae_core.recipes contrast --dir checkpoints  # eval/contrast_<data set>.json (AE vs VAE)
+    python -m vae_core.recipes denoise --dir checkpoints   # eval/denoising_mnist.json (curves)
     python -m vae_core.recipes index --dir checkpoints     # checkpoints/INDEX.md + README table
 """
 
@@ -69,7 +71,8 @@ def _names(args) -> list[str]:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m vae_core.recipes", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("action", choices=("train", "evaluate", "anomaly", "index", "list"))
+    p.add_argument("action", choices=("train", "evaluate", "anomaly", "contrast", "denoise", "index",
+                                      "list"))
     p.add_argument("names", nargs="*", help="recipes (default: all)")
     p.add_argument("--out", default="runs", help="train: folder for the new checkpoints")
     p.add_argument("--dir", default="checkpoints", help="evaluate/index: checkpoint folder")
@@ -110,6 +113,19 @@ def main(argv=None) -> int:
             if anomaly_main([str(ckpt), "--json", str(out), *extra]) != 0:
                 return 1
         return 0
+    if args.action == "contrast":  # every data set's AE-vs-VAE pairs, measured
+        from .contrast import main as contrast_main
+
+        for dataset in ("mnist", "fashion-mnist"):
+            out = Path(args.dir) / "eval" / f"contrast_{dataset}.json"
+            if contrast_main([args.dir, "--dataset", dataset, "--json", str(out), *extra]) != 0:
+                return 1
+        return 0
+    if args.action == "denoise":  # MNIST: the data set with denoisers
+        from .denoise import main as denoise_main
+
+        out = Path(args.dir) / "eval" / "denoising_mnist.json"
+        return denoise_main([args.dir, "--json", str(out), *extra])
     from .index import write_index
 
     write_index(Path(args.dir), {n: command(n) for n in RECIPES}, readme=Path("README.md"))

@@ -184,3 +184,37 @@ def load_replay(path) -> dict:
         raise ValueError(f"{path}: not a replay (missing {missing} or mismatched lengths)")
     out["meta"] = json.loads(str(out["meta"]))
     return out
+
+
+def facts(replay: dict) -> dict:
+    """What a replay shows, as numbers for the words beside it: the spread of the codes (99th
+    percentile of |mu|) at the start, after one epoch and at the end; the test terms at those
+    moments; and for a VAE the KL's course: its first spike (a local maximum) in the first eighth
+    of an epoch, the
+    lowest it falls to after that within the first epoch, and when it climbs above
+    max(0.5, 10 x that low) for good (None if it never does)."""
+    t, kl, rec = replay["t"], replay["test_kl"], replay["test_recon"]
+    one = int(np.searchsorted(t, 1.0))  # the snapshot at the end of the first epoch
+    spread = [float(np.quantile(np.abs(replay["mu"][k].astype(np.float32)), 0.99))
+              for k in range(len(t))]
+    at = {name: k for name, k in (("start", 0), ("epoch1", min(one, len(t) - 1)),
+                                  ("end", len(t) - 1))}
+    out = {"epochs": float(t[-1]), "kind": replay["meta"].get("kind"),
+           "spread": {n: spread[k] for n, k in at.items()},
+           "recon": {n: float(rec[k]) for n, k in at.items()},
+           "t": {n: float(t[k]) for n, k in at.items()}, "kl": None}
+    if np.all(np.isnan(kl)):
+        return out
+    out["kl"] = {n: float(kl[k]) for n, k in at.items()}
+    early = [k for k in range(1, len(t) - 1) if t[k] < 0.2  # up to an eighth of epoch 1
+             and kl[k] > kl[k - 1] and kl[k] > kl[k + 1]]
+    if not early:
+        return out
+    peak = early[0]  # the first spike
+    low = min((k for k in range(peak + 1, one + 1)), key=lambda k: kl[k], default=peak)
+    bar = max(0.5, 10 * float(kl[low]))  # climbed back "for good": above this ever after
+    rise = next((k for k in range(low + 1, len(t)) if np.all(kl[k:] >= bar)), None)
+    out["kl_peak"] = {"t": float(t[peak]), "value": float(kl[peak])}
+    out["kl_low"] = {"t": float(t[low]), "value": float(kl[low])}
+    out["kl_rise"] = None if rise is None else {"t": float(t[rise]), "value": float(kl[rise])}
+    return out

@@ -31,3 +31,45 @@ def test_the_20d_vae_denoises_gaussian_noise_better_than_the_2d(data_root):
     d20 = denoise.denoising(load_model(CHECKPOINTS / "mnist_vae_20d.safetensors"), x, "gaussian", 0.3)
     d2 = denoise.denoising(load_model(CHECKPOINTS / "mnist_vae_2d.safetensors"), x, "gaussian", 0.3)
     assert d20["closer"] > 0.5 > d2["closer"] and d20["recon"] < d20["noisy"] < d2["recon"]
+
+
+def test_curves_score_the_noisy_input_and_every_model_at_every_strength():
+    models = {"a": small_model("vae"), "b": small_model("ae")}
+    x = np.random.default_rng(0).random((12, 28, 28), dtype=np.float32)
+    labels = np.arange(12) % 10
+    out = denoise.curves(models, small_model("classifier"), x, labels, ["occlusion"], (0.0, 0.5))
+    rows = out["occlusion"]
+    assert set(rows) == {"noisy", "a", "b"} and set(out["clean"]) == {"a", "b"}
+    assert rows["noisy"]["psnr"][0] == pytest.approx(100.0)  # no noise: identical images
+    assert rows["noisy"]["mae"][1] > 0 and all(len(v) == 2 for r in rows.values() for v in r.values())
+
+
+def test_the_default_example_is_where_the_denoiser_works_best():
+    figures = {"gaussian": {
+        "noisy": {"accuracy": [0.99, 0.99, 0.99, 0.96, 0.81, 0.57, 0.4, 0.3, 0.2]},
+        "d": {"accuracy": [0.97, 0.97, 0.97, 0.96, 0.96, 0.94, 0.93, 0.9, 0.85]}}}
+    assert denoise.example(figures, "d", 0.5)["strength"] == 0.5
+    assert denoise.example(figures, "d", 0.3)["strength"] == 0.3  # only trained strengths
+    assert denoise.psnr(np.zeros((1, 2, 2)), np.full((1, 2, 2), 0.1))[0] == pytest.approx(20.0)
+
+
+def test_the_shipped_curves_reproduce_at_the_default_example(data_root):
+    import json
+
+    from vae_core.checkpoint import load_model
+    from vae_core.data import raw_test_images
+
+    doc = json.loads((CHECKPOINTS / "eval" / "denoising_mnist.json").read_text())
+    ex = doc["example"]
+    i = doc["strengths"].index(ex["strength"])
+    images, labels = raw_test_images("mnist", root=data_root)
+    x = images / np.float32(255)
+    again = denoise.curves({ex["model"]: load_model(CHECKPOINTS / f"{ex['model']}.safetensors")},
+                           load_model(CHECKPOINTS / "mnist_judge.safetensors"), x,
+                           labels.astype(np.int64), [ex["kind"]], (ex["strength"],))[ex["kind"]]
+    for who in ("noisy", ex["model"]):
+        for key in ("accuracy", "psnr"):
+            assert again[who][key][0] == pytest.approx(doc[ex["kind"]][who][key][i], abs=1e-6)
+    rows = doc[ex["kind"]]
+    assert rows[ex["model"]]["accuracy"][i] >= 0.9 > rows["noisy"]["accuracy"][i]
+    assert rows[ex["model"]]["psnr"][i] > rows["noisy"]["psnr"][i] + 5  # measurably denoised

@@ -25,7 +25,7 @@ def test_every_recipe_is_shipped_and_loads():
     assert BAD == []
     assert set(BY_NAME) == set(RECIPES)
     size = sum(p.stat().st_size for p in CKPT.rglob("*") if p.is_file())
-    assert size < 60 * 2**20
+    assert size < 100 * 2**20  # the brief's budget for checkpoints/
 
 
 @pytest.mark.parametrize("name", [n for n in RECIPES if "judge" not in n])

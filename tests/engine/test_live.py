@@ -1,0 +1,72 @@
+"""A live run: trains on its own thread, records snapshots, and always ends: finished, stopped,
+or stopped by itself when nobody watches. Its thread never outlives it."""
+
+import time
+
+import numpy as np
+import pytest
+
+from vae_core.live import PRESET, LiveConfig, LiveRun
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    x = (rng.random((1200, 28, 28)) * 40).astype(np.uint8)
+    x[:600, 5:12, 5:12] = 220  # two kinds of "digit"
+    x[600:, 15:25, 10:18] = 220
+    y = np.repeat([0, 1], 600)
+    return x, y, x[:50], y[:50], np.arange(50)
+
+
+def wait(run, seconds=60):
+    deadline = time.monotonic() + seconds
+    while run.alive and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert run.join(1), "the training thread outlived its run"
+
+
+def test_a_run_trains_records_and_finishes(data):
+    run = LiveRun(LiveConfig(epochs=2, n_images=1000), *data).start()
+    wait(run)
+    p = run.progress()
+    assert run.state == "finished" and p["epoch"] == pytest.approx(2.0) and p["seconds_left"] == 0
+    assert p["images_per_s"] > 0 and p["snapshots"] == len(run.recorder.snapshots) >= 4
+    snaps = run.recorder.arrays()
+    assert snaps["mu"].shape[1:] == (50, 2) and snaps["t"][-1] == pytest.approx(2.0)
+    assert snaps["test_recon"][-1] < snaps["test_recon"][0]  # it learned something
+    assert run.x is None and not run.model.training  # the training bytes are let go
+
+
+def test_stop_ends_the_run_within_a_step(data):
+    run = LiveRun(LiveConfig(epochs=20, n_images=1000), *data).start()
+    while run.images_done == 0:
+        time.sleep(0.005)
+    run.stop()
+    wait(run, 10)
+    assert run.state == "stopped" and run.reason == "stopped"
+    assert run.progress()["epoch"] < 20
+
+
+def test_a_run_nobody_watches_stops_by_itself(data):
+    run = LiveRun(LiveConfig(epochs=20, n_images=1000), *data, stale_after=0.3).start()
+    wait(run, 30)
+    assert run.state == "stopped" and run.reason == "nobody was watching"
+    beaten = LiveRun(LiveConfig(epochs=2, n_images=1000), *data, stale_after=0.3).start()
+    while beaten.alive:
+        beaten.beat()  # someone is watching: it runs to the end
+        time.sleep(0.05)
+    assert beaten.state == "finished"
+
+
+@pytest.mark.parametrize("kw", [{"kind": "gan"}, {"beta": 5}, {"epochs": 0}, {"epochs": 21},
+                                {"n_images": 10}])
+def test_settings_outside_the_page_s_ranges_are_refused(kw):
+    with pytest.raises(ValueError):
+        LiveConfig(**kw)
+
+
+def test_beta_zero_is_reconstruction_only_and_kl_only_has_its_own_loss():
+    assert LiveConfig(beta=0).train_config().loss == "recon"
+    assert LiveConfig(kl_only=True).train_config().loss == "kl"
+    assert PRESET.train_config().loss == "elbo" and PRESET.n_images == 60_000
