@@ -199,7 +199,24 @@ def label(meta: dict) -> str:
         extra = f", β = {meta['beta']:g}"
     if noise_of(meta) != "none":
         extra += ", denoising"
-    text = f"{kind}, {meta['latent_dim']}-D{extra}"
-    if meta.get("session"):
-        text = f"yours: {text}, {meta.get('epochs_done', meta.get('epochs'))} epochs"
-    return text
+    if meta.get("session"):  # e.g. "yours: VAE, β = 1, 5 epochs"
+        loss = train.get("loss")
+        what = "KL only" if loss == "kl" else "" if meta["kind"] == "ae" else f"β = {meta['beta']:g}"
+        return f"yours: {', '.join(filter(None, (kind, what)))}, {meta.get('epochs_done'):g} epochs"
+    return f"{kind}, {meta['latent_dim']}-D{extra}"
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _replay(path: str) -> dict | None:
+    from vae_core.record import load_replay
+
+    try:
+        return load_replay(path)
+    except (OSError, ValueError):
+        return None
+
+
+def replay(meta: dict) -> dict | None:
+    """How a shipped model learned (checkpoints/replay/<name>.npz), or None if not recorded."""
+    path = CHECKPOINTS / "replay" / f"{meta['name']}.npz"
+    return _replay(str(path)) if path.is_file() else None

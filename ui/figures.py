@@ -203,7 +203,7 @@ def bars(labels: list[str], values, y_title: str, height: int = 300) -> go.Figur
     """A plain bar chart (one value per label)."""
     fig = go.Figure(go.Bar(x=labels, y=list(values), marker_color=COLORS[0]))
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=20, b=10), yaxis_title=y_title,
-                      plot_bgcolor="white")
+                      plot_bgcolor="white", xaxis=dict(type="category"))
     return fig
 
 
@@ -216,3 +216,29 @@ def rings(ellipses: dict, color: str = "black") -> list[dict]:
 def points(uv, color: str = "#000", size: int = 9, symbol: str = "circle-open") -> dict:
     """A set of plane points as a map path of markers."""
     return {"uv": uv, "mode": "markers", "color": color, "size": size, "symbol": symbol}
+
+
+def grouped_bars(labels: list[str], series: list[tuple[str, list[float], str]], y_title: str,
+                 height: int = 300) -> go.Figure:
+    """Bars per label, one colour per series (name, values, colour), side by side."""
+    fig = go.Figure([go.Bar(x=labels, y=values, name=name, marker_color=color)
+                     for name, values, color in series])
+    fig.update_layout(barmode="group", height=height, margin=dict(l=10, r=10, t=20, b=10),
+                      yaxis_title=y_title, plot_bgcolor="white", xaxis=dict(type="category"),
+                      legend=dict(orientation="h", y=1.15))
+    return fig
+
+
+def lines(x: list[float], series: list[tuple[str, list[float], str, str]], x_title: str,
+          y_title: str, marker_x: float | None = None, height: int = 320) -> go.Figure:
+    """Line charts over a shared x: (name, values, colour, dash) each, and a dashed vertical
+    line at marker_x."""
+    fig = go.Figure([go.Scatter(x=x, y=values, name=name, mode="lines+markers",
+                                line=dict(color=color, dash=dash, width=3))
+                     for name, values, color, dash in series])
+    if marker_x is not None:
+        fig.add_vline(x=marker_x, line=dict(color="black", width=2, dash="dot"))
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=20, b=10), xaxis_title=x_title,
+                      yaxis_title=y_title, plot_bgcolor="white",
+                      legend=dict(orientation="h", y=-0.3))
+    return fig

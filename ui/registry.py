@@ -65,9 +65,13 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("your_digit", "pages/lessons/your_digit.py", "Your own digit", ":material/draw:",
              "Lessons"),
     PageSpec("denoising", "pages/lessons/denoising.py", "Denoising", ":material/healing:",
-             "Lessons"),
+             "Lessons", datasets=("mnist",)),
     PageSpec("anomalies", "pages/lessons/anomalies.py", "Anomalies", ":material/troubleshoot:",
              "Lessons", plain_vae),
+    PageSpec("replay", "pages/learn/replay.py", "Watch it learn", ":material/play_circle:",
+             "Watch it learn", datasets=("mnist",)),
+    PageSpec("train", "pages/learn/train.py", "Train one now", ":material/model_training:",
+             "Watch it learn", datasets=("mnist",)),
 )
 
 

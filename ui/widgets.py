@@ -21,8 +21,10 @@ def _png(key: str, _probs: np.ndarray, _scale: int) -> bytes:  # "_": not hashed
     return png_bytes(digit_image(_probs, _scale))
 
 
-def show_digit(probs: np.ndarray, caption: str, key: str, scale: int = 10, download: bool = True):
-    """A decoded digit, big and crisp (PNG: JPEG would blur), with a PNG download.
+def show_digit(probs: np.ndarray, caption: str, key: str, scale: int = 10, download: bool = True,
+               alt: str | None = None):
+    """A decoded digit, big and crisp (PNG: JPEG would blur), with a PNG download; `alt` says
+    what it shows to a screen reader (the caption if not given).
 
     The PNG is encoded once per distinct picture (a 30x30 manifold takes ~20 ms to encode)
     and the same bytes serve the image and its download. It is never wider than st.image's
@@ -31,7 +33,7 @@ def show_digit(probs: np.ndarray, caption: str, key: str, scale: int = 10, downl
     probs = np.asarray(probs, np.float32)
     scale = max(1, min(scale, MAX_IMAGE_WIDTH // probs.shape[-1]))
     png = _png(fingerprint([probs, scale]), probs, scale)
-    st.image(png, caption=caption, width="stretch", output_format="PNG")  # "auto": JPEG
+    st.image(png, caption=caption, alt=alt or caption, width="stretch", output_format="PNG")
     if download:
         st.download_button("PNG", png, file_name=f"{key}.png", mime="image/png",
                            key=f"dl_{key}", icon=":material/download:")

@@ -331,3 +331,43 @@ def test_a_z_outside_the_sliders_range_is_refused_with_a_notice():
     at.switch_page(by_key("sliders").file).run()
     assert not at.exception and any("outside" in w.value for w in at.warning)
     assert at.session_state["z_mnist_vae_2d"][0] == 0.0
+
+
+def test_ae_vs_vae_shows_what_the_contrast_file_says():
+    doc = json.loads((CHECKPOINTS / "eval" / "contrast_mnist.json").read_text())
+    at = open_page("ae_vs_vae")
+    text = " ".join(m.value for m in at.markdown)
+    for dim in ("2", "16"):
+        if dim != "2":
+            at.radio(key="contrast_pair").set_value(dim).run()
+            text = " ".join(m.value for m in at.markdown)
+        v, a = doc["pairs"][dim]["vae"], doc["pairs"][dim]["ae"]
+        assert f"**{v['prior']['confident']:.0%}** of them confidently" in text
+        assert f"**{a['prior']['confident']:.0%}** confident digits" in text
+        assert f"**{v['prior']['frechet']:.0f}** against **{a['prior']['frechet']:.0f}**" in text
+        assert f"**{v['codes']['kl_fitted_to_prior']:.2f} nats**" in text
+        assert f"{v['prior']['entropy_bits']:.2f} of 3.32 bits" in text
+    table = next(m.value for m in at.markdown if m.value.startswith("| pair |"))
+    assert f"| {doc['pairs']['16']['ae']['fitted']['frechet']:.0f} |" in table
+
+
+def test_denoising_defaults_to_an_example_that_works_and_shows_the_curves(data_root, monkeypatch):
+    from ui import catalog
+
+    monkeypatch.setenv("LATENT_LAB_DATA", str(data_root))
+    catalog.test_images.clear()
+    doc = json.loads((CHECKPOINTS / "eval" / "denoising_mnist.json").read_text())
+    ex = doc["example"]
+    at = open_page("denoising")
+    assert at.session_state["noise_kind"] == ex["kind"]
+    assert at.session_state["noise_strength"] == ex["strength"]
+    captions = [str(i.proto) for i in images(at)]
+    assert len(captions) == 2 + len(doc["models"])
+    assert any("denoising: reads 2" in c for c in captions)  # the default digit is a 2
+    assert sum("denoising: reads 2" in c for c in captions) == 2  # both denoisers get it right
+    i = doc["strengths"].index(ex["strength"])
+    text = " ".join(m.value for m in at.markdown)
+    assert f"reads {doc[ex['kind']]['noisy']['accuracy'][i]:.0%} of the noisy inputs" in text
+    assert len(at.get("plotly_chart")) == 2
+    at.radio(key="noise_kind").set_value("occlusion").run()
+    assert not at.exception and "occlusion" in " ".join(m.value for m in at.markdown)

@@ -24,7 +24,7 @@ def _read(*names: str) -> str:
 
 _map = st.components.v2.component(
     "latent_lab_live_map", html='<div class="ll-root"></div>', css=_read("map.css"),
-    js=_read("decoder.js", "map.js"))
+    js=_read("decoder.js", "draw.js", "map.js"))
 # Holds a static payload (codes and weights, megabytes) for the components above: its message is
 # the same on every rerun, so Streamlit sends it once per session (see decoder.js, putStatic).
 _payload = st.components.v2.component(
@@ -34,6 +34,9 @@ _payload = st.components.v2.component(
 _sliders = st.components.v2.component(
     "latent_lab_live_sliders", html='<div class="ll-root"></div>', css=_read("map.css"),
     js=_read("decoder.js", "sliders.js"))
+_replay = st.components.v2.component(
+    "latent_lab_replay", html='<div class="ll-root"></div>', css=_read("map.css"),
+    js=_read("decoder.js", "draw.js", "replay.js"))
 _pad = st.components.v2.component(
     "latent_lab_drawing_pad", html='<div class="ll-root"></div>', css=_read("canvas.css"),
     js=_read("canvas.js"))
@@ -151,3 +154,66 @@ def drawing_pad(key: str, size: int = 280) -> bytes | None:
     if not png.startswith("data:image/png;base64,"):
         raise ValueError("not a PNG data URL")
     return base64.b64decode(png.split(",", 1)[1], validate=True)
+
+
+def _union_bounds(bounds) -> list[float]:
+    """One square region holding every frame's: equal scales on both axes, so the prior's
+    circles are drawn round."""
+    b = np.asarray(bounds, np.float32).reshape(-1, 4)
+    x0, x1, y0, y1 = b[:, 0].min(), b[:, 1].max(), b[:, 2].min(), b[:, 3].max()
+    half = max(x1 - x0, y1 - y0) / 2
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    return [float(cx - half), float(cx + half), float(cy - half), float(cy + half)]
+
+
+def _run_payload(title: str, replay: dict) -> dict:
+    """A replay's arrays as the browser draws them: codes as float16 bits, the grids stacked in
+    one PNG, the loss curves, and one fixed region for every frame (so codes that spread out are
+    seen spreading)."""
+    from vae_core.images import png_bytes
+
+    grids = replay["grid"]
+    sprite = png_bytes(grids.reshape(-1, grids.shape[-1]).astype(np.float32) / 255.0)
+    curves = {f"{p}_{k}": replay[f"{p}_{k}"].astype(np.float32)
+              for p in ("test", "train") for k in ("recon", "kl")}
+    return {"title": title, "t": replay["t"].astype(np.float32),
+            "mu": replay["mu"][..., :2].astype(np.float16).ravel(),
+            "labels": replay["labels"].astype(np.uint8), "bounds": _union_bounds(replay["bounds"]),
+            "sprite": np.frombuffer(sprite, np.uint8), "gridSize": int(grids.shape[-1]),
+            "curves": curves}
+
+
+def replay(runs: dict[str, dict], dataset: str, key: str, start: int | None = None,
+           on_frame=None, map_size: int = 360, fps: float = 4):
+    """Play recorded runs ({title: replay}) side by side on one clock, in the browser."""
+    pid = _send_payload(key, ["replay", list(runs), [len(r["t"]) for r in runs.values()]],
+                        lambda: {"runs": [_run_payload(t, r) for t, r in runs.items()],
+                                 "colors": list(COLORS), "names": list(class_names(dataset))})
+    return _replay(key=key, data={"static": pid, "frame": start, "mapSize": map_size, "fps": fps,
+                                  "big": frame.presenting()},
+                   on_frame_change=on_frame or (lambda: None))
+
+
+def live_replay(title: str, snapshots: list[dict], labels: np.ndarray, dataset: str, key: str,
+                map_size: int = 420):
+    """The latest snapshot of a run in progress, with its curves so far (small JSON each time)."""
+    import base64
+
+    from vae_core.images import png_bytes
+
+    last = snapshots[-1]
+
+    def col(part, k):
+        return [None if s[part][k] is None else float(s[part][k]) for s in snapshots]
+
+    pid = _send_payload(f"{key}_labels", ["replay-labels", labels], lambda: {
+        "labels": np.asarray(labels, np.uint8), "colors": list(COLORS),
+        "names": list(class_names(dataset))})
+    grid = base64.b64encode(png_bytes(last["grid"].astype(np.float32) / 255.0)).decode()
+    live_run = {"title": title, "t": [float(s["t"]) for s in snapshots],
+                "mu": np.round(last["mu"][:, :2].astype(np.float32), 3).ravel().tolist(),
+                "bounds": _union_bounds([s["bounds"] for s in snapshots]),
+                "grid": f"data:image/png;base64,{grid}",
+                "curves": {f"{p}_{k}": col(p, k) for p in ("test", "train") for k in ("recon", "kl")}}
+    return _replay(key=key, data={"static": pid, "live": live_run, "mapSize": map_size,
+                                  "frame": len(snapshots) - 1, "big": frame.presenting()})

@@ -5,37 +5,6 @@
 
 window.__latentLabFrames = window.__latentLabFrames || []; // decode+draw ms, for benchmarks
 
-function el(tag, cls, parent) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (parent) parent.appendChild(e);
-  return e;
-}
-
-function niceStep(span) {
-  const raw = span / 5, mag = 10 ** Math.floor(Math.log10(raw));
-  return [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw);
-}
-
-function drawTicks(g, S, [x0, x1, y0, y1], axis) {
-  // Tick labels just inside the frame, like a Plotly axis, without taking room from the map.
-  g.fillStyle = "#777";
-  g.font = "11px sans-serif";
-  const sx = niceStep(x1 - x0), sy = niceStep(y1 - y0);
-  for (let t = Math.ceil(x0 / sx) * sx; t <= x1; t += sx) {
-    const x = ((t - x0) / (x1 - x0)) * S;
-    g.fillRect(x, S - 5, 1, 5);
-    g.fillText(+t.toFixed(6) + "", x + 2, S - 6);
-  }
-  for (let t = Math.ceil(y0 / sy) * sy; t <= y1; t += sy) {
-    const y = (1 - (t - y0) / (y1 - y0)) * S;
-    g.fillRect(0, y, 5, 1);
-    g.fillText(+t.toFixed(6) + "", 7, y - 2);
-  }
-  g.fillText(`${axis}₁ →`, S - 34, S - 18);
-  g.fillText(`${axis}₂ ↑`, 7, 12);
-}
-
 function makePanel(root, p, data) {
   const S = data.mapSize, D = 28 * Math.max(1, Math.floor(data.digitSize / 28));
   const box = el("div", "ll-panel", root);
