@@ -29,18 +29,21 @@ TIMEOUT_S = 30.0
 
 
 class Session:
-    def __init__(self, url: str):
+    def __init__(self, url: str, headers: dict | None = None):
         self.ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
+        self.headers = headers or {}  # a load balancer's affinity cookie, say
         self.widgets: dict[str, str] = {}  # user key -> widget id
         self.held: dict[str, object] = {}  # widget id -> the last state this session set
         self.query = ""
         self.page = ""
+        self.session_id = ""  # the server's id for this session (uploads are filed under it)
+        self.markdown: list[str] = []  # the markdown the last run drew (figures are inline)
 
     async def __aenter__(self):
         import websockets
 
         self.ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"],
-                                           max_size=2**26)
+                                           max_size=2**26, additional_headers=self.headers)
         return self
 
     async def __aexit__(self, *exc):
@@ -62,6 +65,7 @@ class Session:
         for state in self.held.values():
             cs.widget_states.widgets.append(state)
         t0 = time.perf_counter()
+        self.markdown = []
         await self.ws.send(msg.SerializeToString())
         while True:
             raw = await asyncio.wait_for(self.ws.recv(), TIMEOUT_S)
@@ -70,8 +74,12 @@ class Session:
             kind = fwd.WhichOneof("type")
             if kind == "page_info_changed":
                 self.query = fwd.page_info_changed.query_string
+            elif kind == "new_session":
+                self.session_id = fwd.new_session.initialize.session_id
             elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 el = fwd.delta.new_element
+                if el.WhichOneof("type") == "markdown":
+                    self.markdown.append(el.markdown.body)
                 inner = getattr(el, el.WhichOneof("type"), None)
                 wid = getattr(inner, "id", "")
                 if isinstance(wid, str) and wid.startswith("$$ID-"):
@@ -84,13 +92,17 @@ class Session:
         return values[0] if values else None
 
 
-def _click_state(widget_id: str, u: float, v: float):
+def _click_state(component_id: str, u: float, v: float):
+    """A click on the latent map (ui/live/map.js): the component's "clicked" trigger, sent as
+    Streamlit's frontend sends Custom Component v2 triggers, a JSON list of events on the
+    component's trigger widget."""
+    from streamlit.components.v2.bidi_component.constants import EVENT_DELIM
     from streamlit.proto.WidgetStates_pb2 import WidgetState
+    from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX
 
-    s = WidgetState(id=widget_id)
-    s.string_value = json.dumps({"selection": {
-        "points": [{"x": u, "y": v, "curve_number": 0, "point_number": 0, "point_index": 0}],
-        "point_indices": [0], "box": [], "lasso": []}})
+    s = WidgetState(id=f"{STREAMLIT_INTERNAL_KEY_PREFIX}_{component_id}{EVENT_DELIM}events")
+    s.json_trigger_value = json.dumps([{"event": "clicked", "value": {
+        "panel": 0, "u": u, "v": v, "rel": [0.5, 0.5], "index": None}}])
     return s
 
 
@@ -128,7 +140,7 @@ async def _map_user(url, i, stop_at, rec):
     rng = random.Random(i)
     async with Session(url) as s:
         await s.run("live=0")
-        wid = s.widgets.get("map_chart")
+        wid = s.widgets.get("map")
         if wid is None:
             rec["errors"].append("no map widget on the page")
             return

@@ -70,7 +70,8 @@ def run():
     started = time.perf_counter()
     st.set_page_config(page_title="Latent Lab: explore a VAE's latent space", page_icon=FAVICON,
                        layout="wide")
-    page = st.navigation(st_pages())
+    pages = st_pages()
+    page = st.navigation(pages, position="hidden")  # drawn by sidebar(), from the registry
     spec = next(p for p in registry.PAGES if p.url_path == page.url_path)
     _run.context = Context(spec, *sidebar(spec))
     try:
@@ -86,6 +87,7 @@ def sidebar(spec: registry.PageSpec) -> tuple[str, dict | None]:
     good, bad = catalog.catalog()
     with st.sidebar:
         st.title("Latent Lab")
+        navigation()
         usable = [d for d in catalog.DATASET_LABELS if catalog.models(d)]
         if not usable:
             st.error(f"No usable model in `{catalog.CHECKPOINTS}`.")
@@ -113,6 +115,16 @@ def sidebar(spec: registry.PageSpec) -> tuple[str, dict | None]:
     if presenter:
         st.html(PRESENTER_CSS)
     return dataset, meta
+
+
+def navigation():
+    """The pages, by group, as links: plain links under headings (Streamlit's own navigation is
+    a list whose markup screen readers flag, and it arrives after the rest of the sidebar)."""
+    for group, pages in registry.groups().items():
+        st.markdown(f"**{group}**")
+        for p in pages:
+            st.page_link(registry.REPO / p.file, label=p.title, icon=p.icon)
+    st.divider()
 
 
 def _model_from_link():
@@ -157,6 +169,18 @@ def share(declared=(), **derived):
     settings.write_link(params)
 
 
+# The main column's width in the reference window, 1350 px wide or wider (the sidebar 300 px,
+# padding 5rem a side: ui.server's FIRST_PAINT_CSS): components whose height depends on their
+# width are sized for it, so that nothing moves as they draw.
+MAIN_WIDTH = 890
+COLUMN_GAP = 16  # st.columns' default gap, 1rem
+
+
+def column_width(weights: list[float], i: int, width: float = MAIN_WIDTH) -> float:
+    """The width of column `i` of st.columns(weights) in a container `width` px wide."""
+    return (width - COLUMN_GAP * (len(weights) - 1)) * weights[i] / sum(weights)
+
+
 def presenting() -> bool:
     return bool(settings.value(PRESENTER))
 
@@ -169,6 +193,8 @@ html, .stApp { font-size: 22px; }
 [data-testid="stDownloadButton"], [data-testid="stCaptionContainer"],
 [data-testid="stExpander"], header[data-testid="stHeader"] { display: none; }
 [data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1rem 2rem; }
+[data-testid="stElementContainer"]:has(> .stBidiComponent),
+[data-testid="stElementContainer"] > .stBidiComponent { height: auto !important; }
 </style>"""
 
 

@@ -3,6 +3,9 @@ picker, notices, and reading a map click."""
 
 from __future__ import annotations
 
+import base64
+from html import escape
+
 import numpy as np
 import streamlit as st
 
@@ -23,17 +26,21 @@ def _png(key: str, _probs: np.ndarray, _scale: int) -> bytes:  # "_": not hashed
 
 def show_digit(probs: np.ndarray, caption: str, key: str, scale: int = 10, download: bool = True,
                alt: str | None = None):
-    """A decoded digit, big and crisp (PNG: JPEG would blur), with a PNG download; `alt` says
-    what it shows to a screen reader (the caption if not given).
+    """A decoded digit, big and crisp (PNG, drawn without smoothing), with a PNG download; `alt`
+    says what it shows to a screen reader (the caption if not given).
 
-    The PNG is encoded once per distinct picture (a 30x30 manifold takes ~20 ms to encode)
-    and the same bytes serve the image and its download. It is never wider than st.image's
-    limit (1460 px): st.image would otherwise resize and re-encode it on every rerun.
-    """
+    The picture travels inside the page's markdown as a data URI with its width and height,
+    rather than through st.image: the browser then keeps its place before it has decoded it
+    (nothing below jumps), and it needs no media file, which another server replica would not
+    have. The PNG is encoded once per distinct picture (a 30x30 manifold takes ~20 ms)."""
     probs = np.asarray(probs, np.float32)
     scale = max(1, min(scale, MAX_IMAGE_WIDTH // probs.shape[-1]))
     png = _png(fingerprint([probs, scale]), probs, scale)
-    st.image(png, caption=caption, alt=alt or caption, width="stretch", output_format="PNG")
+    h, w = probs.shape[-2] * scale, probs.shape[-1] * scale
+    st.markdown(
+        f'<figure class="ll-figure"><img src="data:image/png;base64,{base64.b64encode(png).decode()}" '
+        f'width="{w}" height="{h}" alt="{escape(alt or caption)}"><figcaption>{escape(caption)}'
+        "</figcaption></figure>", unsafe_allow_html=True)
     if download:
         st.download_button("PNG", png, file_name=f"{key}.png", mime="image/png",
                            key=f"dl_{key}", icon=":material/download:")
@@ -42,7 +49,33 @@ def show_digit(probs: np.ndarray, caption: str, key: str, scale: int = 10, downl
 def show_test_image(images: np.ndarray | None, index: int, caption: str, scale: int = 4):
     """A raw test image (uint8), or nothing where the data set is not on this machine."""
     if images is not None:
-        st.image(digit_image(images[index] / 255.0, scale), caption=caption, output_format="PNG")
+        show_digit(images[index] / 255.0, caption, f"test_{index}", scale=scale, download=False)
+
+
+def reading(image: np.ndarray, dataset: str, what: str) -> str:
+    """A text alternative for a picture the app made: what it is and how the judge reads it,
+    e.g. "the digit decoded at (0.41, -1.20), which the judge reads as a 7 (97%)"."""
+    judge = catalog.judge(dataset)
+    if judge is None:
+        return what
+    from vae_core.latent import judge_top
+
+    (c, p), = judge_top(catalog.model(judge), np.asarray(image, np.float32), 1)
+    return f"{what}, which the judge reads as {class_names(dataset)[c]} ({p:.0%})"
+
+
+def reading_of_many(images: np.ndarray, dataset: str, what: str) -> str:
+    """A text alternative for a mosaic: how many of its pictures the judge reads as each class."""
+    judge = catalog.judge(dataset)
+    if judge is None:
+        return what
+    from vae_core.latent import judge_confidence
+
+    classes, _ = judge_confidence(catalog.model(judge), np.asarray(images, np.float32))
+    counts = np.bincount(classes, minlength=10)
+    names = class_names(dataset)
+    top = [f"{counts[c]} {names[c]}" for c in np.argsort(counts)[::-1] if counts[c]][:5]
+    return f"{what}; the judge reads {', '.join(top)}{' and others' if len(top) == 5 else ''}"
 
 
 def table(rows: list[dict], digits: int = 2):
@@ -91,35 +124,6 @@ def no_data_notice(dataset: str):
         "(downloads about 10 MB) or set $LATENT_LAB_DATA to a folder that holds them.",
         icon=":material/cloud_off:",
     )
-
-
-def point_from_selection(selection: dict | None) -> dict | None:
-    """A Plotly selection (as st.plotly_chart reports it) -> {"uv": plane point, "index": i}.
-
-    A click on the invisible grid gives the grid point (index None); a click on a test point
-    gives its coordinates and its test-set index (the trace's customdata).
-    """
-    points = (selection or {}).get("points") or []
-    if not points:
-        return None
-    p = points[0]
-    try:
-        uv = np.array([float(p["x"]), float(p["y"])], np.float32)
-    except (KeyError, TypeError, ValueError):
-        return None
-    if not np.all(np.isfinite(uv)):
-        return None
-    cd = p.get("customdata")
-    if isinstance(cd, list):
-        cd = cd[0] if cd else None
-    index = int(cd) if isinstance(cd, int | float) and float(cd).is_integer() else None
-    return {"uv": uv, "index": index}
-
-
-def clicked_point(key: str) -> dict | None:
-    """The point a click on the Plotly map with this key selected (st.plotly_chart's event)."""
-    event = st.session_state.get(key)
-    return point_from_selection(event.get("selection") if event else None)
 
 
 def gif(frames: np.ndarray) -> bytes:

@@ -253,12 +253,16 @@ def sample_prior(latent_dim: int, seed: int, codes: np.ndarray | None = None) ->
     return rng.multivariate_normal(mean, np.atleast_2d(cov)).astype(np.float32)
 
 
+def prior_z(latent_dim: int, seed: int, n: int = 64) -> np.ndarray:
+    """n seeded samples z ~ N(0, I)."""
+    return np.random.default_rng(seed).standard_normal((n, latent_dim)).astype(np.float32)
+
+
 def prior_mosaic(model, seed: int, n: int = 64, cols: int = 8) -> np.ndarray:
     """n seeded samples z ~ N(0, I), decoded and laid out as one mosaic."""
     from .images import mosaic
 
-    z = np.random.default_rng(seed).standard_normal((n, model.latent_dim)).astype(np.float32)
-    return mosaic(decode(model, z), cols, pad=1, fill=0.25)
+    return mosaic(decode(model, prior_z(model.latent_dim, seed, n)), cols, pad=1, fill=0.25)
 
 
 def traversal(z, lo, hi, steps: int) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import catalog, figures, frame, live, settings, widgets
+from ui import catalog, charts, figures, frame, live, settings, widgets
 from vae_core import latent, posterior
 from vae_core.data import class_names
 
@@ -44,11 +44,15 @@ for col, meta in zip(st.columns(2), (vae, ae)):
     with col:
         widgets.show_digit(latent.prior_mosaic(catalog.model(meta), int(seed)),
                            f"{catalog.label(meta)}: 64 samples z ~ N(0, I)", f"prior_{meta['name']}",
-                           scale=4)
-st.plotly_chart(figures.figure(["contrast-bars", dataset, dim], lambda: figures.grouped_bars(
-    list(names), [(catalog.label(vae), v["class_share"], figures.COLORS[0]),
-                  (catalog.label(ae), a["class_share"], figures.COLORS[1])],
-    "share of 10,000 samples")), key="contrast_bars", width="stretch", config=figures.PLOT_CONFIG)
+                           scale=4, alt=widgets.reading_of_many(latent.decode(
+                               catalog.model(meta), latent.prior_z(meta["latent_dim"], int(seed))),
+                               dataset, f"64 samples from N(0, I) decoded by the {catalog.label(meta)}"))
+charts.grouped_bars(list(names), [(catalog.label(vae), v["class_share"], figures.COLORS[0]),
+                                  (catalog.label(ae), a["class_share"], figures.COLORS[1])],
+                    f"share of {figs['n_samples']:,} samples").show(
+    "Class shares of decoded prior samples. " + "; ".join(
+        f"{catalog.label(m)}: " + ", ".join(f"{names[c]} {f[k]['prior']['class_share'][c]:.0%}"
+                                            for c in range(10)) for k, m in (("vae", vae), ("ae", ae))))
 
 st.subheader("Why: where the codes sit")
 st.markdown(
@@ -58,19 +62,10 @@ st.markdown(
     f"{f['ae']['codes']['kl_fitted_to_prior']:.0f} nats** away and spread to ±"
     f"{f['ae']['codes']['abs_p99']:.0f}: on its map the prior's 2σ circle is a small patch. "
     "Move the pointer over either map: the same relative spot is decoded through both.")
-prior_rings = [posterior.plane_ellipse(catalog.atlas(m).plane, [0.0] * int(dim), [1.0] * int(dim), 2)
-               for m in (vae, ae)]
-if live.enabled(vae, ae):
-    live.live_map([vae, ae], dataset, "contrast_live", paths=prior_rings, map_size=380,
-                  digit_size=168)
-else:
-    for col, meta, ring in zip(st.columns(2), (vae, ae), prior_rings):
-        with col:
-            st.plotly_chart(figures.latent_map(catalog.atlas(meta), dataset, height=420,
-                                               click_grid=False, paths=[{"uv": ring, "mode": "lines"}],
-                                               title=catalog.label(meta)),
-                            key=f"contrast_map_{meta['kind']}", width="stretch",
-                            config=figures.PLOT_CONFIG)
+rings = [{"uv": posterior.plane_ellipse(catalog.atlas(m).plane, [0.0] * int(dim),
+                                        [1.0] * int(dim), 2), "dash": True} for m in (vae, ae)]
+live.latent_map([{"meta": m, "title": catalog.label(m), "paths": [r]} for m, r in zip((vae, ae), rings)],
+                dataset, "contrast_map", live=live.enabled(vae, ae), max_size=400, digit_size=168)
 
 st.subheader("Where they are alike")
 st.markdown(

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import catalog, figures, frame, settings, widgets
+from ui import catalog, frame, live, settings, widgets
 from vae_core import latent
 from vae_core.images import mosaic
 
@@ -31,7 +31,7 @@ def randomize():
 
 def on_click():
     """A click on a test point moves endpoint A, then B, then A again."""
-    click = widgets.clicked_point("interp_map")
+    click = live.clicked("interp_map")
     if click is not None and click["index"] is not None:
         which = st.session_state.get("interp_next", "A")
         st.session_state[(A if which == "A" else B).key] = click["index"]
@@ -55,31 +55,24 @@ strips = {f"{catalog.label(meta)}, linear": latent.decode(m, lin),
           f"{catalog.label(meta)}, spherical": latent.decode(m, sph)}
 ends = [{"uv": at.uv[ia], "text": "A", "symbol": "circle"},
         {"uv": at.uv[ib], "text": "B", "symbol": "circle"}]
-maps = st.columns(2 if twin else 1)
-with maps[0]:
-    st.markdown(f"**{catalog.label(meta)}**. Click a dot to move endpoint "
-                f"{st.session_state.get('interp_next', 'A')}.")
-    paths = [{"uv": at.plane.to_plane(lin), "color": "black"},
-             {"uv": at.plane.to_plane(sph), "color": "#555", "name": "spherical"}]
-    st.plotly_chart(figures.latent_map(at, dataset, marks=ends, paths=paths, height=440,
-                                       click_grid=False),
-                    key="interp_map", on_select=on_click, selection_mode="points",
-                    width="stretch", config=figures.PLOT_CONFIG)
+panels = [{"meta": meta, "title": catalog.label(meta), "marks": ends, "paths": [
+    {"uv": at.plane.to_plane(lin)}, {"uv": at.plane.to_plane(sph), "color": "#666", "dash": True}]}]
 if twin:
     tat = catalog.atlas(twin)
     twin_lin = latent.interpolate(tat.mu[ia], tat.mu[ib], steps, "linear")
     strips[f"{catalog.label(twin)}, linear"] = latent.decode(catalog.model(twin), twin_lin)
-    with maps[1]:
-        st.markdown(f"**{catalog.label(twin)}**: the same two images, its own codes.")
-        tends = [{"uv": tat.uv[ia], "text": "A", "symbol": "circle"},
-                 {"uv": tat.uv[ib], "text": "B", "symbol": "circle"}]
-        st.plotly_chart(figures.latent_map(tat, dataset, marks=tends, height=440,
-                                           paths=[{"uv": tat.plane.to_plane(twin_lin)}],
-                                           click_grid=False),
-                        key="interp_twin_map", width="stretch", config=figures.PLOT_CONFIG)
+    panels.append({"meta": twin, "title": f"{catalog.label(twin)}: the same two images",
+                   "marks": [{"uv": tat.uv[ia], "text": "A", "symbol": "circle"},
+                             {"uv": tat.uv[ib], "text": "B", "symbol": "circle"}],
+                   "paths": [{"uv": tat.plane.to_plane(twin_lin)}]})
+st.markdown(f"Solid: the straight line; dashed: the arc. **Click a dot** to move endpoint "
+            f"{st.session_state.get('interp_next', 'A')}.")
+live.latent_map(panels, dataset, "interp_map", linked=False, on_click=on_click, max_size=440)
 
 for i, (caption, frames) in enumerate(strips.items()):
-    widgets.show_digit(mosaic(frames, steps, pad=2, fill=0.25), caption, f"strip_{i}", scale=4)
+    widgets.show_digit(mosaic(frames, steps, pad=2, fill=0.25), caption, f"strip_{i}", scale=4,
+                       alt=widgets.reading_of_many(frames, dataset, f"{caption}: {steps} steps "
+                                                   "from A to B"))
 first = next(iter(strips.values()))
 st.download_button("Animated GIF of the morph", widgets.gif(first), file_name="morph.gif",
                    mime="image/gif", icon=":material/animation:")

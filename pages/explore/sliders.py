@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import catalog, figures, frame, live, settings, widgets
+from ui import catalog, frame, live, settings, widgets
 from vae_core import latent
 from vae_core.data import class_names
 from vae_core.images import png_bytes
@@ -53,7 +53,8 @@ b4.button("Start from a test digit", on_click=from_test_digit, icon=":material/i
 
 z = settings.value(Z)
 if live.enabled(meta):
-    left, right = st.columns([2.4, 1.4])
+    shares = [2.4, 1.4]
+    left, right = st.columns(shares)
     with left:
         st.caption("Drag a slider: the digit follows live, decoded in your browser; the map's "
                    "mark moves when you let go.")
@@ -62,15 +63,18 @@ if live.enabled(meta):
                            file_name="slider_digit.png", mime="image/png",
                            icon=":material/download:")
 else:
-    left, mid, right = st.columns([1.2, 1, 1.4])
+    shares = [1.2, 1, 1.4]
+    left, mid, right = st.columns(shares)
     with left:
         z = settings.vector_sliders(Z)
     with mid:
-        widgets.show_digit(latent.decode(m, z)[0], "decoded z", "slider_digit")
+        picture = latent.decode(m, z)[0]
+        widgets.show_digit(picture, "decoded z", "slider_digit",
+                           alt=widgets.reading(picture, dataset, "the digit decoded at this z"))
 with right:
-    fig = figures.latent_map(at, dataset, marks=[{"uv": at.plane.to_plane(z)[0], "text": "z"}],
-                             height=420, click_grid=False)
-    st.plotly_chart(fig, key="slider_map", width="stretch", config=figures.PLOT_CONFIG)
+    live.latent_map([{"meta": meta, "marks": [{"uv": at.plane.to_plane(z)[0], "text": "z"}]}],
+                    dataset, "slider_map", max_size=420, legend=False, png="slider_map",
+                    width=frame.column_width(shares, -1))
 
 if at.latent_dim > 2:
     st.subheader("Latent traversal")
@@ -78,5 +82,6 @@ if at.latent_dim > 2:
                 "at the current z: rows that do not change are dimensions the model left unused.")
     cols = settings.slider(COLS, "Columns")
     widgets.show_digit(latent.traversal_grid(m, z, lo, hi, cols), "rows: z1 … zD; columns: "
-                       "low → high", "traversal", scale=3)
+                       "low → high", "traversal", scale=3, alt=f"a grid of {at.latent_dim} rows of "
+                       f"{cols} decoded digits, each row sweeping one coordinate of z")
 frame.share([Z, SEED])

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import catalog, figures, frame, settings, widgets
+from ui import catalog, charts, figures, frame, settings, widgets
 from vae_core import anomaly
 from vae_core.images import mosaic
 
@@ -57,24 +57,35 @@ if s["auc"] < 0.7:
 
 left, right = st.columns([2, 1])
 with left:
-    series = [(f"{labels[k]} (10,000 test)", s["counts"][key], color)
-              for key, k, color in (("own", dataset, "#1f77b4"), ("other", other, "#d62728"))]
-    st.plotly_chart(figures.figure(["hist", meta["name"], other, threshold], lambda: figures.histogram(
-        s["edges"], series, threshold, "−ELBO per image (nats; clipped at the 99.5th percentile)")),
-        key="anomaly_hist", width="stretch", config=figures.PLOT_CONFIG)
+    edges, top = s["edges"], max(max(c) for c in s["counts"].values())
+    hist = charts.Chart((edges[0], edges[-1]), (0, top * 1.1), "−ELBO per image (nats; the "
+                        "highest 0.5% clipped)", "images")
+    for key, name, color in (("own", dataset, "#1f77b4"), ("other", other, "#d62728")):
+        hist.bars(edges[:-1], edges[1:] - edges[:-1], s["counts"][key], color,
+                  f"{labels[name]} (10,000 test)", opacity=0.6)
+    hist.vline(threshold, "threshold")
+    hist.show(f"Histograms of the negative ELBO of the {labels[dataset]} and {labels[other]} test "
+              f"images; the threshold at {threshold:.0f} nats flags {own_flagged:.1%} of the first "
+              f"and {other_flagged:.1%} of the second.")
 with right:
-    point = (own_flagged, other_flagged)
-    st.plotly_chart(figures.figure(["roc", meta["name"], other, point], lambda: figures.roc(
-        *s["roc"][:2], point, s["auc"])), key="anomaly_roc", width="stretch",
-        config=figures.PLOT_CONFIG)
+    fpr, tpr, _ = s["roc"]
+    roc = charts.Chart((0, 1), (0, 1), "false alarm rate", "caught rate", f"ROC, AUC = {s['auc']:.3f}",
+                       size=(360, 330))
+    roc.line([0, 1], [0, 1], "#888", dash=True, markers=False)
+    roc.line(fpr, tpr, "#1f77b4", f"ROC, AUC = {s['auc']:.3f}", markers=False)
+    roc.point(own_flagged, other_flagged)
+    roc.show(f"ROC curve with area {s['auc']:.3f}; the threshold's point is at a false alarm rate "
+             f"of {own_flagged:.1%} and a caught rate of {other_flagged:.1%}.")
 
 f1, f2 = st.columns(2)
 with f1:
     widgets.show_digit(mosaic(images[s["worst"]] / 255.0, 8, pad=1, fill=0.25),
                        f"the {own_word} the model finds strangest (highest −ELBO)",
-                       "anomaly_own", scale=3)
+                       "anomaly_own", scale=3, alt=widgets.reading_of_many(
+                           images[s["worst"]] / 255.0, dataset, f"the 16 strangest {own_word}"))
 with f2:
     widgets.show_digit(mosaic(foreign[s["sneaky"]] / 255.0, 8, pad=1, fill=0.25),
                        f"the {labels[other]} images that look most familiar (lowest −ELBO)",
-                       "anomaly_other", scale=3)
+                       "anomaly_other", scale=3, alt=f"the 16 {labels[other]} images that the "
+                       "model finds most familiar")
 frame.share()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import catalog, figures, frame, settings, widgets
+from ui import catalog, charts, figures, frame, settings, widgets
 from vae_core import denoise, latent
 from vae_core.data import class_names
 from vae_core.noise import NOISES, add_noise
@@ -54,16 +54,16 @@ for col, (caption, pic) in zip(st.columns(len(pictures)), pictures):
 
 rows, xs = figs[kind], figs["strengths"]
 i = min(range(len(xs)), key=lambda j: abs(xs[j] - strength))
-palette = {"noisy": ("the noisy input", "#7f7f7f", "dot"),
-           **{m["name"]: (catalog.label(m), figures.COLORS[k], "solid") for k, m in enumerate(models)}}
-left, right = st.columns(2)
-for col, key, title in ((left, "accuracy", "judge's accuracy"), (right, "psnr", "PSNR (dB)")):
+palette = {"noisy": ("the noisy input", "#555", "dash"),
+           **{m["name"]: (catalog.label(m), figures.COLORS[k], "") for k, m in enumerate(models)}}
+for col, key, title in zip(st.columns(2), ("accuracy", "psnr"), ("judge's accuracy", "PSNR (dB)")):
+    series = [(palette[who][0], [v if v < 99 else None for v in r[key]], *palette[who][1:])
+              for who, r in rows.items()]
     with col:
-        series = [(palette[who][0], [v if v < 99 else None for v in r[key]], *palette[who][1:])
-                  for who, r in rows.items()]
-        st.plotly_chart(figures.figure(["denoise-curve", kind, key, strength], lambda s=series, t=title: (
-            figures.lines(xs, s, f"{kind} strength", t, marker_x=strength))),
-            key=f"denoise_{key}", width="stretch", config=figures.PLOT_CONFIG)
+        charts.lines(xs, series, f"{kind} strength", title, marker_x=strength, size=(420, 300)).show(
+            f"{title} against the strength of {kind} noise, over all test digits: " + "; ".join(
+                f"{name}: " + ", ".join("–" if y is None else f"{y:.2f}" for y in ys)
+                for name, ys, _, _ in series))
 best = max(models, key=lambda m: rows[m["name"]]["accuracy"][i])
 st.markdown(
     f"**Measured on all {figs['n_images']:,} test digits** ({kind}, strength {xs[i]:.1f}): the "

@@ -4,7 +4,7 @@ import math
 
 import streamlit as st
 
-from ui import catalog, figures, frame, settings, widgets
+from ui import catalog, frame, live, settings, widgets
 from vae_core import latent
 
 frame.context()  # MNIST only: the ablations were trained on it
@@ -44,14 +44,10 @@ def figures_line(meta: dict) -> str:
             f"+ KL {f['kl']:.1f} nats")
 
 
-for col, (title, variant) in zip(st.columns(3), THREE.items()):
-    meta = VARIANTS[variant]
-    with col:
-        st.subheader(title)
-        st.plotly_chart(figures.latent_map(catalog.atlas(meta), "mnist", height=380,
-                                           click_grid=False, legend=title == "Both: the VAE"),
-                        key=f"loss_map_{meta['name']}", width="stretch", config=figures.PLOT_CONFIG)
-        st.markdown(figures_line(meta))
+live.latent_map([{"meta": VARIANTS[v], "title": title} for title, v in THREE.items()], "mnist",
+                "loss_maps", linked=False, max_size=380)
+for col, variant in zip(st.columns(3), THREE.values()):
+    col.markdown(figures_line(VARIANTS[variant]))
 
 rec, kl, both = (catalog.eval_figures(VARIANTS[v]["name"]) for v in THREE.values())
 if rec and kl and both:
@@ -76,12 +72,12 @@ seed = settings.number_input(SEED, "Seed", c2)
 meta = VARIANTS[choice]
 left, right = st.columns([1.3, 1])
 with left:
-    st.plotly_chart(figures.latent_map(catalog.atlas(meta), "mnist", height=460, click_grid=False),
-                    key="loss_beta_map", width="stretch", config=figures.PLOT_CONFIG)
+    live.latent_map([{"meta": meta}], "mnist", "loss_beta_map", max_size=460,
+                    width=frame.column_width([1.3, 1], 0))
 with right:
     widgets.show_digit(latent.prior_mosaic(catalog.model(meta), int(seed)),
                        "64 samples z ~ N(0, I) from the prior, decoded", f"prior_{meta['name']}",
-                       scale=4)
+                       scale=4, alt=f"64 samples from the prior decoded by the {choice} model")
 
 widgets.table([{"model": label, **{col: catalog.eval_figures(m["name"]).get(k) for col, k in (
     ("test −ELBO", "neg_elbo"), ("reconstruction", "recon"), ("KL", "kl"), ("IWAE k=100", "iwae"))},

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import catalog, figures, frame, settings, widgets
+from ui import catalog, figures, frame, live, settings, widgets
 from vae_core import latent
 
 ctx = frame.context()
@@ -27,13 +27,14 @@ picture = figures.cached(["manifold-page", at.key, grid, n], lambda: latent.mosa
     catalog.model(meta), at.plane, uv, n))
 left, right = st.columns([1, 1])
 with left:
-    st.plotly_chart(figures.latent_map(at, dataset, height=520, click_grid=False, paths=[
-        {"uv": uv, "mode": "markers", "color": "black", "size": 4, "symbol": "cross"}]),
-        key="manifold_map", width="stretch", config=figures.PLOT_CONFIG)
-    st.caption(f"The {n * n} grid points (black crosses) over the test codes.")
+    live.latent_map([{"meta": meta, "title": f"the {n * n} grid points (crosses) over the test codes",
+                      "paths": [figures.points(uv, size=6, symbol="cross")]}], dataset,
+                    "manifold_map", max_size=520, width=frame.column_width([1, 1], 0))
 with right:
     widgets.show_digit(picture, f"{n}×{n} decoded grid, top row = largest z₂",
-                       f"manifold_{meta['name']}_{grid}_{n}", scale=max(1, 560 // (28 * n)))
+                       f"manifold_{meta['name']}_{grid}_{n}", scale=max(1, 560 // (28 * n)),
+                       alt=f"a {n} by {n} grid of digits decoded from the grid points, "
+                           "in the same places")
 if meta["kind"] == "ae":
     st.caption("An autoencoder has no prior, so its Gaussian grid is just a grid around 0: see "
                "how much of it falls outside the codes.")

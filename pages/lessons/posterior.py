@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import catalog, figures, frame, settings, widgets
+from ui import catalog, charts, figures, frame, live, settings, widgets
 from vae_core import evaluate, latent, posterior
 from vae_core.data import class_names
 from vae_core.images import mosaic
@@ -28,7 +28,7 @@ settings.use("posterior", [DIGIT, K, SEED, MANY, ENLARGE])
 
 
 def on_click():
-    click = widgets.clicked_point("post_map")
+    click = live.clicked("post_map")
     if click is not None and click["index"] is not None:
         st.session_state[DIGIT.key] = click["index"]
 
@@ -42,19 +42,12 @@ c3.button("Resample ε", icon=":material/casino:",
           on_click=lambda: st.session_state.update({SEED.key: (seed + 1) % 10_001}))
 v = posterior.view(at, index, k, seed)
 mark = [{"uv": v["uv"], "text": "μ", "symbol": "x"}]
-left, right = st.columns(2)
-with left:
-    st.plotly_chart(figures.latent_map(at, dataset, marks=mark, height=460, legend=False, paths=[
-        {"uv": v["box"], "mode": "lines", "color": "black", "width": 2}]), key="post_map",
-        on_select=on_click, selection_mode="points", width="stretch", config=figures.PLOT_CONFIG)
-    st.caption("The whole map. Click a dot to take that test image; the square is the zoom.")
-with right:
-    st.plotly_chart(figures.latent_map(at, dataset, paths=[*figures.rings(v["rings"]),
-                                                           figures.points(v["z_uv"])], marks=mark,
-                                       height=460, click_grid=False, bounds=v["zoom"]),
-                    key="post_zoom", width="stretch", config=figures.PLOT_CONFIG)
-    st.caption(f"Zoomed in {v['magnified']:.0f}×: solid ellipse 1σ, dashed 2σ, open circles the "
-               "K samples z, dots the neighbouring test images.")
+live.latent_map([{"meta": meta, "title": "the whole map: click a dot to take that test image",
+                  "marks": mark, "paths": [{"uv": v["box"], "width": 2}]},
+                 {"meta": meta, "title": f"the square, zoomed {v['magnified']:.0f}×: ellipses 1σ (solid), "
+                  "2σ (dashed); circles: the K samples", "view": v["zoom"], "marks": mark,
+                  "paths": [*figures.rings(v["rings"]), figures.points(v["z_uv"])]}],
+                dataset, "post_map", linked=False, on_click=on_click, max_size=460)
 
 images = catalog.test_images(dataset)
 pics = latent.decode(vae, [v["mu"], *v["z"]])
@@ -62,7 +55,8 @@ c1, c2, c3 = st.columns([1, 1, 2.2])
 with c1:
     widgets.show_test_image(images, index, f"the input x: test #{index}, a {names[at.labels[index]]}", 6)
 with c2:
-    widgets.show_digit(pics[0], "decoded μ", "post_mu", scale=6)
+    widgets.show_digit(pics[0], "decoded μ", "post_mu", scale=6,
+                       alt=widgets.reading(pics[0], dataset, "the digit decoded at μ"))
 with c3:
     st.latex(r"z_i = \mu + \sigma \odot \varepsilon_i,\qquad \varepsilon_i \sim \mathcal{N}(0, I)")
     st.markdown(f"σ is {v['sigma'].mean():.3f} on average over the {at.latent_dim} dimensions "
@@ -70,7 +64,8 @@ with c3:
                 if v["sigma"].max() < 0.5 else "small where the model uses a dimension, about 1 "
                 "where it leaves it to the prior (see the KL per dimension below)."))
 widgets.show_digit(mosaic(pics[1:], min(k, 8), pad=1, fill=0.25),
-                   f"the {k} samples z = μ + σ·ε, decoded (seed {seed})", "post_samples", scale=4)
+                   f"the {k} samples z = μ + σ·ε, decoded (seed {seed})", "post_samples", scale=4,
+                   alt=widgets.reading_of_many(pics[1:], dataset, f"the {k} samples, decoded"))
 if at.latent_dim == 2:
     with st.expander("The numbers: ε and z of each sample", expanded=k <= 8):
         widgets.table([{"sample": i + 1, "ε₁": e[0], "ε₂": e[1], "z₁": z[0], "z₂": z[1]}
@@ -99,8 +94,9 @@ else:
     dims = [f"z{d + 1}" for d in range(at.latent_dim)]
     if at.latent_dim > 2:
         unused = sum(kl < 0.05 for kl in f["kl_dims"])
-        st.plotly_chart(figures.bars(dims, f["kl_dims"], "KL (nats)"), key="post_kl_bars",
-                        width="stretch", config=figures.PLOT_CONFIG)
+        charts.grouped_bars(dims, [("KL of each dimension", f["kl_dims"], figures.COLORS[0])],
+                            "KL (nats)").show("KL per dimension: " + ", ".join(
+                                f"{d} {kl:.2f}" for d, kl in zip(dims, f["kl_dims"])))
         st.markdown(f"**{unused} of {at.latent_dim}** dimensions carry under 0.05 nats for this "
                     "image: there the posterior is the prior itself (μ ≈ 0, σ ≈ 1), a dimension "
                     "the model does not use.")
@@ -111,10 +107,9 @@ st.subheader("Several posteriors at once")
 p1, p2 = st.columns(2)
 n_post = settings.slider(MANY, "Images", p1)
 blow = settings.select_slider(ENLARGE, "Draw σ enlarged × (1: true to scale)", p2)
-many = [{"uv": pts, "mode": "lines", "color": figures.COLORS[c], "width": 3}
+many = [{"uv": pts, "color": figures.COLORS[c], "width": 3}
         for c, pts in posterior.several(at, n_post, seed, blow)]
-st.plotly_chart(figures.latent_map(at, dataset, paths=many, height=480, click_grid=False),
-                key="post_many_map", width="stretch", config=figures.PLOT_CONFIG)
+live.latent_map([{"meta": meta, "paths": many}], dataset, "post_many_map", max_size=480)
 st.caption("Each image gets its own Gaussian (mean σ {:.3f}–{:.3f}; the prior's is 1), drawn ×{}: "
            "training decodes samples, so nearby codes decode alike.".format(*at.sigma_range(), blow))
 frame.share([K, SEED], digit=index)

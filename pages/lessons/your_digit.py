@@ -57,23 +57,25 @@ sigma = latent.sigma_of(logvar)
 left, right = st.columns([1.4, 1])
 with left:
     rings = figures.rings({k: posterior.plane_ellipse(at.plane, mu, sigma, k) for k in (1, 2)})
-    st.plotly_chart(figures.latent_map(at, dataset, height=500, click_grid=False, paths=rings,
-                                       marks=[{"uv": mu, "text": "yours"}]),
-                    key="yours_map", width="stretch", config=figures.PLOT_CONFIG)
+    live.latent_map([{"meta": vae_meta, "marks": [{"uv": mu, "text": "yours"}], "paths": rings}],
+                    dataset, "yours_map", max_size=500, width=frame.column_width([1.4, 1], 0))
     st.caption(f"μ = ({mu[0]:.2f}, {mu[1]:.2f}), σ = ({sigma[0]:.3f}, {sigma[1]:.3f}); "
                "ellipses at 1σ and 2σ.")
 with right:
     c1, c2 = st.columns(2)
+    recon = latent.decode(vae, mu)[0]
     with c1:
-        widgets.show_digit(x, "prepared 28×28 input", "yours_input", scale=5)
+        widgets.show_digit(x, "prepared 28×28 input", "yours_input", scale=5,
+                           alt=widgets.reading(x, dataset, f"{source}, prepared like MNIST"))
     with c2:
-        widgets.show_digit(latent.decode(vae, mu)[0], "VAE reconstruction (μ)", "yours_vae",
-                           scale=5)
+        widgets.show_digit(recon, "VAE reconstruction (μ)", "yours_vae", scale=5,
+                           alt=widgets.reading(recon, dataset, "the VAE's reconstruction"))
     if ae_meta is not None:
         ae = catalog.model(ae_meta)
+        ae_recon = latent.decode(ae, latent.encode(ae, x[None])[0])[0]
         with c1:
-            widgets.show_digit(latent.decode(ae, latent.encode(ae, x[None])[0])[0],
-                               "autoencoder reconstruction", "yours_ae", scale=5)
+            widgets.show_digit(ae_recon, "autoencoder reconstruction", "yours_ae", scale=5,
+                               alt=widgets.reading(ae_recon, dataset, "the autoencoder's reconstruction"))
     if judge is not None:
         top = latent.judge_top(catalog.model(judge), x)
         with c2:

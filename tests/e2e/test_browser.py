@@ -1,5 +1,6 @@
 """The real app in real Chromium: the live map decodes in the browser, a click on empty space
-decodes on the server, every page opens without errors."""
+decodes on the server, the keyboard works the map, every page opens without errors or
+movement."""
 
 from io import BytesIO
 
@@ -8,18 +9,18 @@ import pytest
 from conftest import shot
 from PIL import Image
 
-from benchmarks.harness import act, open_page, page_urls
+from benchmarks.harness import FIGURE, act, open_page, page_urls
 from ui.registry import PAGES
 
 
 def visit(page, url):
     open_page(page, url)
-    page.wait_for_selector("[data-testid='stSidebarNav']")
+    page.wait_for_selector("[data-testid='stSidebar'] [data-testid='stPageLink']")
     page.wait_for_selector("h2")
 
 
 def decoded_image(page):
-    return page.locator("[data-testid='stImage'] img").first
+    return page.locator(f"{FIGURE} img").first
 
 
 def sent_frames(page) -> list:
@@ -52,9 +53,9 @@ def test_live_map_decodes_in_the_browser_and_a_click_reaches_python(page, app_ur
     assert page.evaluate("window.__latentLabFrames.length") >= 20
     act(page, lambda: page.mouse.click(box["x"] + box["width"] * 0.95,
                                        box["y"] + box["height"] * 0.05))
-    page.wait_for_selector("[data-testid='stImage'] img", timeout=30_000)
+    page.wait_for_selector(FIGURE, timeout=30_000)
     assert len(frames) > before_moves
-    assert "decoded at" in page.locator("[data-testid='stImage']").first.inner_text()
+    assert "decoded at" in page.locator(FIGURE).first.inner_text()
     shot(page, "latent_map_live")
 
 
@@ -73,7 +74,7 @@ def test_a_live_click_costs_kilobytes_not_the_models_megabytes(page, app_url):
         before = sum(received)
         act(page, lambda fx=fx, fy=fy: page.mouse.click(box["x"] + box["width"] * fx,
                                                         box["y"] + box["height"] * fy))
-        assert "decoded at" in page.locator("[data-testid='stImage']").first.inner_text()
+        assert "decoded at" in page.locator(FIGURE).first.inner_text()
         assert sum(received) - before < 200_000, f"click {i}: {sum(received) - before} bytes"
     assert page.locator("canvas.ll-base").count() == 1  # the map is still drawn
 
@@ -103,31 +104,62 @@ def switch_live_off(page):
     act(page, lambda: page.get_by_text("Live decoding in the browser").click())
 
 
-def test_click_on_empty_space_decodes_a_digit(page, app_url):
-    """The server-side fallback: the Plotly map with its invisible click grid."""
+def test_click_on_empty_space_decodes_a_digit_on_the_server(page, app_url):
+    """Live decoding off: the map is drawn without a decoder; a click is decoded by Python."""
     visit(page, app_url)
     switch_live_off(page)
-    page.wait_for_selector(".js-plotly-plot .nsewdrag", timeout=60_000)
-    assert page.locator("[data-testid='stImage']").count() == 0
-    area = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
-    # top-right corner of the plot: the 2-D VAE's map has no test point there
-    act(page, lambda: page.mouse.click(area["x"] + area["width"] * 0.95,
-                                       area["y"] + area["height"] * 0.05))
-    page.wait_for_selector("[data-testid='stImage'] img", timeout=30_000)
-    caption = page.locator("[data-testid='stImage']").first.inner_text()
-    assert "decoded at" in caption
-    assert page.locator("[data-testid='stImage']").count() == 1  # empty space: no test image
+    page.wait_for_function("document.querySelectorAll('canvas.ll-digit').length === 0")
+    over = page.locator("canvas.ll-over").first
+    assert page.locator(FIGURE).count() == 0
+    box = over.bounding_box()
+    # top-right corner of the map: the 2-D VAE has no test point there
+    act(page, lambda: page.mouse.click(box["x"] + box["width"] * 0.95,
+                                       box["y"] + box["height"] * 0.05))
+    page.wait_for_selector(FIGURE, timeout=30_000)
+    assert "decoded at" in page.locator(FIGURE).first.inner_text()
+    assert page.locator(FIGURE).count() == 1  # empty space: no test image
     png = decoded_image(page).screenshot()
     pixels = np.asarray(Image.open(BytesIO(png)).convert("L"), np.float32)
     assert pixels.std() > 10  # a digit, not a blank square
     shot(page, "latent_map")
 
 
+def test_the_keyboard_moves_the_spot_and_enter_keeps_it(page, app_url):
+    """Without a mouse: Tab to the map, arrows move the decoded spot and the spoken readout,
+    Enter keeps the spot as a click does."""
+    visit(page, app_url)
+    over = page.locator("canvas.ll-over").first
+    over.focus()
+    caption = page.locator(".ll-caption[aria-live='polite']").first
+    digit = page.locator("canvas.ll-digit").first
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("window.__latentLabFrames.length >= 1")
+    said, first = caption.inner_text(), canvas_png(digit)
+    for _ in range(6):
+        page.keyboard.press("Shift+ArrowUp")
+    page.wait_for_function(f"document.querySelector('.ll-caption').innerText !== {said!r}")
+    assert canvas_png(digit) != first and "test image" in caption.inner_text()
+    act(page, lambda: page.keyboard.press("Enter"))
+    page.wait_for_selector(FIGURE, timeout=30_000)
+    assert "decoded at" in page.locator(FIGURE).first.inner_text()
+    assert "Arrow keys move the spot" in over.get_attribute("aria-label")
+
+
 @pytest.mark.parametrize("name", [p.key for p in PAGES])
-def test_every_page_opens_without_errors(page, app_url, name):
+def test_every_page_opens_without_errors_and_its_components_fit_their_boxes(page, app_url, name):
+    """In the reference window (1350 px wide) every component's box, sized by Python before
+    the component has drawn (ui.live), is exactly as tall as what it draws: nothing below moves."""
+    page.set_viewport_size({"width": 1350, "height": 940})
     visit(page, page_urls(app_url)[name])
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.locator("h2").first.inner_text()
+    page.wait_for_load_state("networkidle")
+    boxes = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '[data-testid=stElementContainer]:has(> .stBidiComponent) .ll-root')).map(r => [
+        r.closest('[data-testid=stElementContainer]').getBoundingClientRect().height,
+        r.getBoundingClientRect().height])""")
+    for box, content in boxes:
+        assert abs(box - content) <= 2, boxes
     shot(page, name)
 
 

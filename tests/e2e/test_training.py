@@ -4,7 +4,7 @@ tab lets the run go."""
 
 import time
 
-from benchmarks.harness import act, new_context, open_page
+from benchmarks.harness import FIGURE, act, new_context, open_page
 
 SHORT = "train?epochs=2&images=10000"
 LONG = "train?epochs=20&images=60000"
@@ -35,18 +35,18 @@ def test_train_watch_use_and_share_the_server(browser, app_url):
     assert mine.locator(".ll-map").count() >= 1 and not errors
 
     # the new model, on the latent map (through the sidebar: a new page load is a new session)
-    act(mine, lambda: mine.locator("[data-testid='stSidebarNav']").get_by_text("Latent map").click())
+    act(mine, lambda: mine.locator("[data-testid='stSidebar'] [data-testid='stPageLink']").get_by_text("Latent map").click())
     mine.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").click()  # opens the list
     act(mine, lambda: mine.get_by_role("option", name="yours: VAE, β = 1, 2 epochs").click())
     over = mine.locator("canvas.ll-over").first
     over.wait_for()
     box = over.bounding_box()
     act(mine, lambda: mine.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.4))
-    mine.locator("[data-testid='stImage']").first.wait_for()
-    assert "decoded at" in mine.locator("[data-testid='stImage']").first.inner_text()
+    mine.locator(FIGURE).first.wait_for()
+    assert "decoded at" in mine.locator(FIGURE).first.inner_text()
 
     # Stop ends a long run; what it learned so far is kept
-    act(mine, lambda: mine.locator("[data-testid='stSidebarNav']").get_by_text("Train one now").click())
+    act(mine, lambda: mine.locator("[data-testid='stSidebar'] [data-testid='stPageLink']").get_by_text("Train one now").click())
     act(mine, lambda: mine.get_by_role("button", name="Preset").click())  # 8 epochs of 60,000
     start(mine)
     wait_for_text(mine, "Training (yours)")

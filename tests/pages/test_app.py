@@ -36,8 +36,14 @@ def param(at, name: str) -> str:
     return v[0] if isinstance(v, list) else v
 
 
-def images(at) -> list:
-    return at.get("image")
+def images(at) -> list[str]:
+    """The pictures on the page (widgets.show_digit: a <figure> with the PNG and its caption)."""
+    return [m.value for m in at.markdown if '<figure class="ll-figure"><img' in m.value]
+
+
+def charts(at) -> list[str]:
+    """The SVG charts on the page (ui.charts)."""
+    return [m.value for m in at.markdown if '<svg viewBox' in m.value and 'class="ll-chart"' in m.value]
 
 
 def labels(name="mnist_vae_2d"):
@@ -91,7 +97,7 @@ def test_latent_map_click_decodes_that_spot():
     at.session_state["map_click"] = {"uv": np.array([0.5, -0.5], np.float32), "index": None}
     at.run()
     assert not at.exception and len(images(at)) == 1
-    assert "decoded at (0.50, -0.50)" in str(images(at)[0].proto)
+    assert "decoded at (0.50, -0.50)" in images(at)[0]
 
 
 def test_latent_map_on_a_higher_dimensional_model_uses_its_pca_plane():
@@ -143,14 +149,18 @@ def test_interpolate_pickers_set_the_endpoint():
     assert param(at, "a") == str(at.session_state["interp_a"])
 
 
-def test_ae_vs_vae_click_decodes_through_both_and_reports_gaps():
+def test_ae_vs_vae_draws_both_priors_samples_and_their_class_shares():
+    doc = json.loads((CHECKPOINTS / "eval" / "contrast_mnist.json").read_text())["pairs"]["2"]
     at = open_page("ae_vs_vae")
-    assert len([m for m in at.markdown if "of the region decodes" in m.value]) == 2
-    at.session_state["gap_click"] = np.array([0.5, 0.5], np.float32)
-    at.run()
-    assert any(s.value == "The same spot, decoded by both" for s in at.subheader)
-    at.slider(key="manifold_n").set_value(8).run()
-    assert not at.exception and len(images(at)) == 4  # 2 spots + 2 manifolds
+    pictures = images(at)
+    assert len(pictures) == 2 and all("64 samples z ~ N(0, I)" in p for p in pictures)
+    assert all("judge reads" in p for p in pictures)  # the alt text says what the samples are
+    bars, = charts(at)
+    assert bars.count("<rect") == 20  # ten classes, two models
+    share = doc["ae"]["prior"]["class_share"]
+    assert f"autoencoder, 2-D: 0 {share[0]:.0%}" in bars  # the chart's description has the numbers
+    at.number_input(key="contrast_seed").set_value(3).run()
+    assert not at.exception and images(at) != pictures  # another seed, other samples
 
 
 @pytest.mark.reliability("no data set")
@@ -176,7 +186,7 @@ def test_latent_map_click_on_a_dot_shows_that_test_image(data_root, monkeypatch)
     at = open_page("latent_map", live=False,
                    map_click={"uv": np.array([0.0, 0.0], np.float32), "index": 5})
     assert len(images(at)) == 2
-    assert "the test image you clicked: #5" in str(images(at)[1].proto)
+    assert "the test image you clicked: #5" in images(at)[1]
 
 
 # --- the lessons -------------------------------------------------------------------------------
@@ -236,14 +246,15 @@ def test_posterior_shows_this_images_elbo_as_the_cli_computes_it(data_root, monk
     assert f"| {f['kl_dims'][0]:.3f} |" in rows.splitlines()[2]
     at.sidebar.selectbox(key="model@posterior").set_value("mnist_vae_20d").run()
     assert not at.exception and any("dimensions carry under" in m.value for m in at.markdown)
-    assert len(at.get("plotly_chart")) >= 4  # the maps and the KL-per-dimension bars
+    bars, = charts(at)  # the KL of each of the 20 dimensions
+    assert bars.count("<rect") == 20 and "KL of each dimension" in bars
 
 
 def test_manifold_grid_kind_and_size():
     at = open_page("manifold")
     at.slider(key="manifold_size").set_value(7).run()
     at.radio(key="manifold_grid").set_value("linear").run()
-    assert not at.exception and any("7×7 decoded grid" in str(i.proto) for i in images(at))
+    assert not at.exception and any("7×7 decoded grid" in i for i in images(at))
 
 
 def test_your_digit_upload_lands_on_the_map_and_is_judged():
@@ -321,7 +332,7 @@ def test_links_set_z_endpoints_and_the_clicked_spot():
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update({"at": "0.5,-0.5", "live": "0"})
     at.run()
-    assert any("decoded at (0.50, -0.50)" in str(c.proto) for c in images(at))
+    assert any("decoded at (0.50, -0.50)" in c for c in images(at))
 
 
 @pytest.mark.reliability("url parameters")
@@ -361,13 +372,14 @@ def test_denoising_defaults_to_an_example_that_works_and_shows_the_curves(data_r
     at = open_page("denoising")
     assert at.session_state["noise_kind"] == ex["kind"]
     assert at.session_state["noise_strength"] == ex["strength"]
-    captions = [str(i.proto) for i in images(at)]
+    captions = images(at)
     assert len(captions) == 2 + len(doc["models"])
     assert any("denoising: reads 2" in c for c in captions)  # the default digit is a 2
     assert sum("denoising: reads 2" in c for c in captions) == 2  # both denoisers get it right
     i = doc["strengths"].index(ex["strength"])
     text = " ".join(m.value for m in at.markdown)
     assert f"reads {doc[ex['kind']]['noisy']['accuracy'][i]:.0%} of the noisy inputs" in text
-    assert len(at.get("plotly_chart")) == 2
+    curves = charts(at)  # accuracy and PSNR against strength, one line per model and the input
+    assert len(curves) == 2 and all(c.count('<path d="M') == 1 + len(doc["models"]) for c in curves)
     at.radio(key="noise_kind").set_value("occlusion").run()
     assert not at.exception and "occlusion" in " ".join(m.value for m in at.markdown)

@@ -158,7 +158,9 @@ ODD_STATE = [
     ("anomalies", {"anomaly_threshold_mnist_vae_2d": float("nan")}),
     ("loss_terms", {"loss_beta": "β = 1000", "loss_seed": float("nan")}),
     ("sliders", {"z_mnist_vae_2d": (1e9, 0.0), "slider_class": -1}),
-    ("ae_vs_vae", {"gap_n": 10**6, "manifold_n": 0}),
+    ("ae_vs_vae", {"contrast_pair": "7", "contrast_seed": -3}),
+    ("replay", {"replay_view": "nope", "replay_frame": 10**6}),
+    ("train", {"train_beta": "β = 1000", "train_epochs": -1, "train_images": 7}),
 ]
 
 

@@ -23,20 +23,46 @@ def _read(*names: str) -> str:
 
 
 _map = st.components.v2.component(
-    "latent_lab_live_map", html='<div class="ll-root"></div>', css=_read("map.css"),
+    "latent_lab_map", html='<div class="ll-root"></div>', css=_read("map.css"),
     js=_read("decoder.js", "draw.js", "map.js"))
+_replay = st.components.v2.component(
+    "latent_lab_replay", html='<div class="ll-root"></div>', css=_read("map.css"),
+    js=_read("decoder.js", "draw.js", "replay.js"))
+_sliders = st.components.v2.component(
+    "latent_lab_sliders", html='<div class="ll-root"></div>', css=_read("map.css"),
+    js=_read("decoder.js", "sliders.js"))
+# The components' heights are fixed by their layout (map.css: captions, titles and legends of
+# fixed height) and passed to Streamlit, which sizes their box before their script has drawn
+# anything: nothing below them moves as the page loads. A map reaches its largest size in a
+# window 1350 px wide or wider (Lighthouse's desktop), where that height is exact; in narrower
+# windows and in presenter mode the box follows its content (ui.server, ui.frame).
+TITLE, CAPTION, LEGEND, PNG, CONTROLS = 30, 44, 28, 34, 44
+
+
+def map_sizes(n: int, live: bool, max_size: int, digit_size: int, width: float) -> tuple[int, int]:
+    """The map's and the digit's sizes in a container `width` px wide: map.js's mapSizes."""
+    d = 28 * max(2, int(min(digit_size, width / 3) // 28))
+    beside = d + 24 if n == 1 and live and width >= 2.2 * d else 0
+    s = min(max_size, (width - beside) / n - (24 if n > 1 else 0))
+    return max(200, int(s)), d
+
+
+def map_height(n: int, live: bool, max_size: int, digit_size: int, width: float, *,
+               title: bool, legend: bool, png: bool) -> int:
+    """The height of latent_map's layout (map.css, map.js) in a container `width` px wide."""
+    s, d = map_sizes(n, live, max_size, digit_size, width)
+    beside = n == 1 and live and width >= 2.2 * d
+    side = d + CAPTION if live else CAPTION  # the digit and the readout
+    body = max(s, side) if beside else s + side
+    return (TITLE if title else 0) + body + (LEGEND if legend else 0) + (PNG if png else 0) + 4
+
+
 # Holds a static payload (codes and weights, megabytes) for the components above: its message is
 # the same on every rerun, so Streamlit sends it once per session (see decoder.js, putStatic).
 _payload = st.components.v2.component(
     "latent_lab_live_payload", html='<div class="ll-payload"></div>',
     css=".ll-payload { display: none; }",
     js=_read("decoder.js") + "\nexport default function ({ data }) { putStatic(unpack(data)); }\n")
-_sliders = st.components.v2.component(
-    "latent_lab_live_sliders", html='<div class="ll-root"></div>', css=_read("map.css"),
-    js=_read("decoder.js", "sliders.js"))
-_replay = st.components.v2.component(
-    "latent_lab_replay", html='<div class="ll-root"></div>', css=_read("map.css"),
-    js=_read("decoder.js", "draw.js", "replay.js"))
 _pad = st.components.v2.component(
     "latent_lab_drawing_pad", html='<div class="ll-root"></div>', css=_read("canvas.css"),
     js=_read("canvas.js"))
@@ -47,18 +73,20 @@ def _decoder(key: str, _model) -> dict:
     return decoder_spec(_model)
 
 
-def _panel(meta: dict) -> dict:
-    """What the browser needs of one model: its codes on the map's plane, and its decoder.
-    Callers copy the dict, never mutate it."""
+def _panel(meta: dict, live: bool) -> dict:
+    """What the browser needs of one model: its codes on the map's plane, and (live) its
+    decoder. Callers copy the dict, never mutate it."""
     at = catalog.atlas(meta)
-    return {
+    panel = {
         "points": at.uv.astype(np.float32),
         "labels": at.labels.astype(np.uint8),
         "bounds": list(at.bounds),
         "plane": {"origin": at.plane.origin.tolist(), "basis": at.plane.basis.tolist()},
-        "spec": _decoder(at.key, catalog.model(meta)),
         "axis": "PC" if at.latent_dim > 2 else "z",
     }
+    if live:
+        panel["spec"] = _decoder(at.key, catalog.model(meta))
+    return panel
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)  # 3-7 MB each
@@ -71,7 +99,8 @@ def _send_payload(key: str, parts: list, build) -> str:
     """Mount the hidden payload element for `build()` (a dict of arrays), identified by the
     fingerprint of `parts`; returns that id for the visible component's data."""
     pid = fingerprint(parts)
-    _payload(key=f"{key}_payload", data=_packed(pid, {"id": pid, **build()}))
+    # never shown (ui.server's FIRST_PAINT_CSS hides it: no skeleton, no gap)
+    _payload(key=f"{key}-ll-payload", data=_packed(pid, {"id": pid, **build()}))
     return pid
 
 
@@ -91,34 +120,57 @@ def enabled(*metas: dict) -> bool:
     return all(available(m) for m in metas)
 
 
-def live_map(models: list[dict], dataset: str, key: str, *, on_click=None, marks=None,
-             paths=None, heats=None, map_size: int = 420, digit_size: int = 196):
-    """Mount the component: one linked panel per model; returns its result (clicked, failed).
+def _points(uv) -> list:
+    return np.round(np.asarray(uv, np.float64).reshape(-1, 2), 4).tolist()
 
-    What is fixed per model (codes, labels, plane, decoder: ~3 MB a panel) goes once, as the
-    payload; what changes with a click or a widget (marks, paths, heat maps) is small JSON."""
-    keys = [catalog.atlas(m).key for m in models]
-    pid = _send_payload(key, ["map", keys, [_panel(m)["spec"]["id"] for m in models], dataset],
-                        lambda: {"panels": [_panel(m) for m in models], "colors": list(COLORS),
+
+def _plain(x):
+    """JSON's own types (numpy scalars are not)."""
+    return x.item() if isinstance(x, np.generic) else x
+
+
+def _overlay(panel: dict) -> tuple[list, list]:
+    marks = [{**{k: _plain(v) for k, v in m.items()}, "uv": _points(m["uv"])[0]}
+             for m in panel.get("marks") or []]
+    paths = [{**{k: _plain(v) for k, v in p.items()}, "uv": _points(p["uv"])}
+             for p in panel.get("paths") or []]
+    return marks, paths
+
+
+def latent_map(panels: list[dict], dataset: str, key: str, *, live: bool = False, on_click=None,
+               linked: bool = True, max_size: int = 560, digit_size: int = 196,
+               legend: bool = True, png: str | None = None, width: int = frame.MAIN_WIDTH):
+    """Latent maps drawn in the browser, one per panel: {"meta", "title", "marks": [{"uv",
+    "text", "symbol", "color"}], "paths": [{"uv", "color", "width", "dash", "mode", "size",
+    "symbol"}], "view": a zoom window}. With `live`, each decodes under the pointer (linked
+    panels: the same relative spot through every model). `on_click` makes clicks, taps and
+    Enter report to Python (read them with `clicked(key)`). What is fixed per model (codes,
+    labels, plane, decoder: up to ~3 MB a panel) goes once, as the payload. `width`: the
+    width the maps are laid out in, in the reference window (frame.column_width)."""
+    metas = [p["meta"] for p in panels]
+    keys = [catalog.atlas(m).key for m in metas]
+    live = live and all(available(m) for m in metas)
+    specs = [_panel(m, True)["spec"]["id"] for m in metas] if live else []
+    pid = _send_payload(key, ["map", keys, specs, dataset, live],
+                        lambda: {"panels": [_panel(m, live) for m in metas], "colors": list(COLORS),
                                  "names": list(class_names(dataset))})
-    n = len(models)
-    heat = [None if not heats or heats[i] is None else np.asarray(heats[i], np.float32)
-            for i in range(n)]
-    data = {"static": pid, "mapSize": map_size, "digitSize": digit_size,
-            "big": frame.presenting(),
-            "titles": [catalog.label(m) if n > 1 else "" for m in models],
-            "marks": [None if not marks or marks[i] is None else [float(x) for x in marks[i]]
-                      for i in range(n)],
-            "paths": [None if not paths or paths[i] is None else np.asarray(paths[i]).tolist()
-                      for i in range(n)],
-            "heats": [None if h is None else np.round(h, 3).ravel().tolist() for h in heat],
-            "heatN": [None if h is None else int(h.shape[0]) for h in heat]}
-    return _map(key=key, data=data, on_clicked_change=on_click or (lambda: None),
+    overlays = [_overlay(p) for p in panels]
+    height = map_height(len(panels), live, max_size, digit_size, width,
+                        title=any(p.get("title") for p in panels), legend=legend,
+                        png=bool(png) and not frame.presenting())
+    data = {"static": pid, "maxSize": max_size, "digitSize": digit_size, "big": frame.presenting(),
+            "live": live, "linked": linked, "clickable": on_click is not None, "legend": legend,
+            "png": None if frame.presenting() else png,
+            "titles": [p.get("title") or "" for p in panels],
+            "marks": [m for m, _ in overlays], "paths": [p for _, p in overlays],
+            "views": [[float(x) for x in p["view"]] if p.get("view") is not None else None
+                      for p in panels]}
+    return _map(key=key, data=data, height=int(height), on_clicked_change=on_click or (lambda: None),
                 on_failed_change=lambda: st.session_state.update(live_failed=True))
 
 
 def clicked(key: str) -> dict | None:
-    """The click a live map reported: {"uv", "index", "panel", "rel"}, or None."""
+    """The click a map reported: {"uv", "index", "panel", "rel"}, or None."""
     c = (st.session_state.get(key) or {}).get("clicked")
     if c is None:
         return None
@@ -137,12 +189,14 @@ def clicked(key: str) -> dict | None:
 def live_sliders(meta: dict, z, lo, hi, key: str, on_change, step: float = 0.05,
                  digit_size: int = 252):
     """Sliders over z that decode in the browser while dragging; `on_change` runs on release."""
-    spec = _panel(meta)["spec"]
+    spec = _panel(meta, True)["spec"]
     pid = _send_payload(key, ["sliders", catalog.atlas(meta).key, spec["id"]],
                         lambda: {"spec": spec})
+
     data = {"static": pid, "z": [float(v) for v in z], "lo": [float(v) for v in lo],
             "hi": [float(v) for v in hi], "step": step, "digitSize": digit_size}
-    return _sliders(key=key, data=data, on_z_change=on_change)
+    return _sliders(key=key, data=data, height=max(len(z) * 32, digit_size) + 8,
+                    on_z_change=on_change)
 
 
 def drawing_pad(key: str, size: int = 280) -> bytes | None:
@@ -183,14 +237,27 @@ def _run_payload(title: str, replay: dict) -> dict:
             "curves": curves}
 
 
+def replay_height(map_size: int, n: int, width: float = frame.MAIN_WIDTH) -> int:
+    """The height of replay.js's layout in a container `width` px wide: controls, a title, the
+    map, two 110 px curves and the grid with its note beside one map or below several, the
+    legend."""
+    single = n == 1
+    s = max(200, int(min(map_size, width * 0.55 if single else width / n - 24)))
+    w = max(220, min(520, width - s - 40)) if single else s  # the curves' width
+    side = 2 * 114 + min(w, 224) + CAPTION
+    body = max(s + 4, side) if single else s + 4 + side
+    return CONTROLS + TITLE + body + LEGEND + 8
+
+
 def replay(runs: dict[str, dict], dataset: str, key: str, start: int | None = None,
            on_frame=None, map_size: int = 360, fps: float = 4):
     """Play recorded runs ({title: replay}) side by side on one clock, in the browser."""
     pid = _send_payload(key, ["replay", list(runs), [len(r["t"]) for r in runs.values()]],
                         lambda: {"runs": [_run_payload(t, r) for t, r in runs.items()],
                                  "colors": list(COLORS), "names": list(class_names(dataset))})
-    return _replay(key=key, data={"static": pid, "frame": start, "mapSize": map_size, "fps": fps,
-                                  "big": frame.presenting()},
+    return _replay(key=key, height=replay_height(map_size, len(runs)),
+                   data={"static": pid, "frame": start, "mapSize": map_size, "fps": fps,
+                         "big": frame.presenting()},
                    on_frame_change=on_frame or (lambda: None))
 
 
@@ -215,5 +282,6 @@ def live_replay(title: str, snapshots: list[dict], labels: np.ndarray, dataset: 
                 "bounds": _union_bounds([s["bounds"] for s in snapshots]),
                 "grid": f"data:image/png;base64,{grid}",
                 "curves": {f"{p}_{k}": col(p, k) for p in ("test", "train") for k in ("recon", "kl")}}
-    return _replay(key=key, data={"static": pid, "live": live_run, "mapSize": map_size,
+    return _replay(key=key, height=replay_height(map_size, 1),
+                   data={"static": pid, "live": live_run, "mapSize": map_size,
                                   "frame": len(snapshots) - 1, "big": frame.presenting()})

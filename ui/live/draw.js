@@ -12,10 +12,11 @@ function niceStep(span) {
   return [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw);
 }
 
-function drawTicks(g, S, [x0, x1, y0, y1], axis) {
-  // Tick labels just inside the frame, like a Plotly axis, without taking room from the map.
-  g.fillStyle = "#777";
-  g.font = "11px sans-serif";
+function drawTicks(g, S, [x0, x1, y0, y1], axis, size = 12) {
+  // Tick labels just inside the frame, like a Plotly axis, without taking room from the map;
+  // dark enough to read (#555 on white is 7.5:1).
+  g.fillStyle = "#555";
+  g.font = `${size}px sans-serif`;
   const sx = niceStep(x1 - x0), sy = niceStep(y1 - y0);
   for (let t = Math.ceil(x0 / sx) * sx; t <= x1; t += sx) {
     const x = ((t - x0) / (x1 - x0)) * S;
@@ -27,7 +28,6 @@ function drawTicks(g, S, [x0, x1, y0, y1], axis) {
     g.fillRect(0, y, 5, 1);
     g.fillText(+t.toFixed(6) + "", 7, y - 2);
   }
-  g.fillText(`${axis}₁ →`, S - 34, S - 18);
-  g.fillText(`${axis}₂ ↑`, 7, 12);
+  g.fillText(`${axis}₁ →`, S - 3 * size, S - 1.6 * size);
+  g.fillText(`${axis}₂ ↑`, 7, size);
 }
-

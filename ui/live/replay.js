@@ -146,7 +146,7 @@ function mountReplay(component, payload) {
   const wrap = rEl("div", "ll-panels", root);
   const width = root.clientWidth || 2 * data.mapSize;
   const single = runs.length === 1; // one run: curves and grid beside the map, not below
-  const S = Math.max(200, Math.min(data.mapSize, single ? width * 0.55 : width / runs.length - 24));
+  const S = Math.floor(Math.max(200, Math.min(data.mapSize, single ? width * 0.55 : width / runs.length - 24)));
   const W = single ? Math.max(220, Math.min(520, width - S - 40)) : S; // the curves' width
   const views = runs.map((run) => {
     const panel = rEl("div", "ll-panel", wrap);
