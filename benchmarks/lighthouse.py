@@ -1,0 +1,108 @@
+"""Lighthouse scores of every page: performance, accessibility, best practices, and the metrics
+behind them, in Debian's Chromium (CHROME_PATH), desktop preset, against a warm server.
+
+    python -m benchmarks.lighthouse               # every page, 2 runs each -> benchmarks.json
+    python -m benchmarks.lighthouse --runs 1 --pages latent_map interpolate   # some, printed
+
+Needs `npm ci --prefix benchmarks` (Lighthouse from npm, pinned in benchmarks/package.json).
+The server is warmed first (every page visited once), as a class meets it after the lecturer's
+first visit; each run is a fresh Lighthouse (fresh browser profile, empty cache).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .harness import (
+    CHROMIUM_ARGS,
+    REPO,
+    chromium_path,
+    launch,
+    new_context,
+    open_page,
+    page_urls,
+    running_app,
+)
+
+LIGHTHOUSE = REPO / "benchmarks" / "node_modules" / ".bin" / "lighthouse"
+CATEGORIES = ("performance", "accessibility", "best-practices")
+METRICS = {"first-contentful-paint": "fcp_ms", "largest-contentful-paint": "lcp_ms",
+           "total-blocking-time": "tbt_ms", "cumulative-layout-shift": "cls",
+           "speed-index": "speed_index_ms", "total-byte-weight": "transfer_bytes"}
+
+
+def audit(url: str) -> dict:
+    """One Lighthouse run: category scores (0-100), metrics, and failing audits' ids."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report.json"
+        cmd = [str(LIGHTHOUSE), url, "--preset=desktop", "--output=json", f"--output-path={out}",
+               "--quiet", "--only-categories=" + ",".join(CATEGORIES),
+               "--chrome-flags=" + " ".join(CHROMIUM_ARGS)]
+        subprocess.run(cmd, check=True, timeout=300, env={**os.environ,
+                                                          "CHROME_PATH": chromium_path() or ""})
+        report = json.loads(out.read_text())
+    audits = report["audits"]
+    return {"scores": {c: round(100 * report["categories"][c]["score"]) for c in CATEGORIES},
+            **{name: audits[key]["numericValue"] for key, name in METRICS.items()},
+            "failing": sorted(k for k, a in audits.items()
+                              if a.get("score") is not None and a["score"] < 0.9
+                              and a.get("scoreDisplayMode") == "binary")}
+
+
+def warm(url: str):
+    """Visit every page once, so the server has built what it caches."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = new_context(browser).new_page()
+        for page_url in page_urls(url).values():
+            open_page(page, page_url, 180_000)
+        browser.close()
+
+
+def run(pages: list[str] | None = None, runs: int = 2) -> dict:
+    with running_app() as url:
+        warm(url)
+        urls = page_urls(url)
+        out = {}
+        for key in pages or list(urls):
+            results = [audit(urls[key]) for _ in range(runs)]
+            out[key] = {"runs": runs,
+                        **{c: min(r["scores"][c] for r in results) for c in CATEGORIES},
+                        **{m: statistics.median(r[m] for r in results) for m in METRICS.values()},
+                        "cls_max": max(r["cls"] for r in results),
+                        "failing": sorted({f for r in results for f in r["failing"]})}
+            print(key, json.dumps(out[key]), file=sys.stderr, flush=True)
+    return out
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.lighthouse", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--pages", nargs="*", default=None)
+    p.add_argument("--runs", type=int, default=2)
+    p.add_argument("--write", action="store_true", help="store in benchmarks.json")
+    args = p.parse_args(argv)
+    if not LIGHTHOUSE.exists():
+        p.error("Lighthouse is missing: npm ci --prefix benchmarks")
+    result = run(args.pages, args.runs)
+    print(json.dumps(result, indent=2))
+    if args.write:
+        from .bench import RESULTS
+
+        doc = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+        doc["lighthouse"] = result
+        RESULTS.write_text(json.dumps(doc, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
