@@ -5,7 +5,8 @@
 
 Every session runs in its own Playwright context (its own cookies, its own Streamlit session) in
 one headless Chromium, all concurrently (asyncio), on loopback only. Even-numbered sessions click
-random spots of the latent map, decoded on the server (live decoding off); odd ones step the first z slider with the keyboard.
+random spots of the latent map, decoded on the server (live decoding off); odd ones step the
+first z slider with the keyboard.
 Each checks that what the server shows is its own: the decoded spot matches where *it* clicked,
 the slider value is the one *it* set. Reports errors, the p95 latency from action to the
 server's answer (the URL the page rewrites on every run), and the server's memory over time.
@@ -23,7 +24,18 @@ import sys
 import time
 from urllib.parse import parse_qs, urlparse
 
-from .harness import CHROMIUM_ARGS, FIGURE, IDLE, MAP, chromium_path, rss_mb, run_async, running_server, runs, watch
+from .harness import (
+    CHROMIUM_ARGS,
+    FIGURE,
+    IDLE,
+    MAP,
+    chromium_path,
+    rss_mb,
+    run_async,
+    running_server,
+    runs,
+    watch,
+)
 
 ACTION_TIMEOUT_S = 20.0
 THINK_S = 1.0  # a student looks at the digit before the next click

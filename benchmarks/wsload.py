@@ -37,6 +37,7 @@ class Session:
         self.query = ""
         self.page = ""
         self.session_id = ""  # the server's id for this session (uploads are filed under it)
+        self.page_hash = ""  # the page the last run ran, as the browser names it
         self.markdown: list[str] = []  # the markdown the last run drew (figures are inline)
 
     async def __aenter__(self):
@@ -60,6 +61,9 @@ class Session:
         msg = BackMsg()
         cs = msg.rerun_script
         cs.query_string, cs.page_name = query, page
+        if page == self.page and self.page_hash:  # the same page again: say which, as a browser does
+            cs.page_script_hash = self.page_hash
+        self.page = page
         for state in states:
             self.held[state.id] = state
         for state in self.held.values():
@@ -76,6 +80,8 @@ class Session:
                 self.query = fwd.page_info_changed.query_string
             elif kind == "new_session":
                 self.session_id = fwd.new_session.initialize.session_id
+            elif kind == "navigation":
+                self.page_hash = fwd.navigation.page_script_hash
             elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 el = fwd.delta.new_element
                 if el.WhichOneof("type") == "markdown":

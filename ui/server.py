@@ -36,7 +36,9 @@ FIRST_PAINT_CSS = b"""<style id="latent-lab-first-paint">
    their own fixed height (ui.live), so their skeletons do not count; nor does the hidden one
    that carries a map's data. */
 [data-testid="stElementContainer"][class*="-ll-payload"] { display: none; }
-[data-testid="stVerticalBlock"] > :has([data-testid="stElementContainer"][height="auto"]:not([class*="-ll-payload"]) [data-testid="stSkeleton"]) ~ *,
+[data-testid="stVerticalBlock"]
+  > :has([data-testid="stElementContainer"][height="auto"]:not([class*="-ll-payload"])
+         [data-testid="stSkeleton"]) ~ *,
 [data-testid="stSidebarContent"] [data-testid="stVerticalBlock"] > :has([data-testid="stSkeleton"]) ~ *
   { display: none; }
 /* A component's height is exact in the reference window (ui.frame.MAIN_WIDTH); narrower, it

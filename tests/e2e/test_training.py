@@ -8,6 +8,7 @@ from benchmarks.harness import FIGURE, act, new_context, open_page
 
 SHORT = "train?epochs=2&images=10000"
 LONG = "train?epochs=20&images=60000"
+NAV = "[data-testid='stSidebar'] [data-testid='stPageLink']"
 
 
 def start(page):
@@ -35,7 +36,7 @@ def test_train_watch_use_and_share_the_server(browser, app_url):
     assert mine.locator(".ll-map").count() >= 1 and not errors
 
     # the new model, on the latent map (through the sidebar: a new page load is a new session)
-    act(mine, lambda: mine.locator("[data-testid='stSidebar'] [data-testid='stPageLink']").get_by_text("Latent map").click())
+    act(mine, lambda: mine.locator(NAV).get_by_text("Latent map").click())
     mine.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").click()  # opens the list
     act(mine, lambda: mine.get_by_role("option", name="yours: VAE, β = 1, 2 epochs").click())
     over = mine.locator("canvas.ll-over").first
@@ -46,7 +47,7 @@ def test_train_watch_use_and_share_the_server(browser, app_url):
     assert "decoded at" in mine.locator(FIGURE).first.inner_text()
 
     # Stop ends a long run; what it learned so far is kept
-    act(mine, lambda: mine.locator("[data-testid='stSidebar'] [data-testid='stPageLink']").get_by_text("Train one now").click())
+    act(mine, lambda: mine.locator(NAV).get_by_text("Train one now").click())
     act(mine, lambda: mine.get_by_role("button", name="Preset").click())  # 8 epochs of 60,000
     start(mine)
     wait_for_text(mine, "Training (yours)")
