@@ -56,7 +56,7 @@ if live.enabled(meta):
     shares = [2.4, 1.4]
     left, right = st.columns(shares)
     with left:
-        st.caption("Drag a slider: the digit follows live, decoded in your browser; the map's "
+        st.markdown("Drag a slider: the digit follows live, decoded in your browser; the map's "
                    "mark moves when you let go.")
         live.live_sliders(meta, z, lo, hi, f"live_{Z.key}", on_live_release)
         st.download_button("PNG of this z", png_bytes(latent.decode(m, z)[0], scale=10),

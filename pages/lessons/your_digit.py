@@ -27,7 +27,7 @@ st.markdown(
 
 draw, upload = st.tabs(["Draw", "Upload"])
 with draw:
-    st.caption("Draw with the mouse, a pen or a finger; the result updates when you lift it.")
+    st.markdown("Draw with the mouse, a pen or a finger; the result updates when you lift it.")
     try:
         drawn = live.drawing_pad("pad")
     except ValueError:

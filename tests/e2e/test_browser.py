@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from conftest import shot
 from PIL import Image
+from playwright.sync_api import expect
 
 from benchmarks.harness import FIGURE, act, open_page, page_urls
 from ui.registry import PAGES
@@ -137,7 +138,7 @@ def test_the_keyboard_moves_the_spot_and_enter_keeps_it(page, app_url):
     said, first = caption.inner_text(), canvas_png(digit)
     for _ in range(6):
         page.keyboard.press("Shift+ArrowUp")
-    page.wait_for_function(f"document.querySelector('.ll-caption').innerText !== {said!r}")
+    expect(caption).not_to_have_text(said)  # the locator reaches into the component's shadow root
     assert canvas_png(digit) != first and "test image" in caption.inner_text()
     act(page, lambda: page.keyboard.press("Enter"))
     page.wait_for_selector(FIGURE, timeout=30_000)
@@ -178,3 +179,21 @@ def test_drawing_a_digit_shows_where_it_lands(page, app_url):
     assert "The judge reads: 1" in page.locator("[data-testid='stMain']").inner_text()
     assert page.locator("[data-testid='stException']").count() == 0
     shot(page, "your_digit_drawn")
+
+
+def test_a_full_tour_asks_nothing_of_any_other_origin(page, app_url):
+    """Offline, and no third party: every request of a visit to every page, with its fonts,
+    icons, favicon and components, goes to the app's own origin."""
+    from urllib.parse import urlsplit
+
+    origin = urlsplit(app_url).netloc
+    asked, failed = [], []
+    page.on("request", lambda r: asked.append(r.url))
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    for url in page_urls(app_url).values():
+        visit(page, url)
+        page.wait_for_timeout(300)  # late fetches: fonts, favicon, component chunks
+    elsewhere = [u for u in asked if urlsplit(u).scheme in ("http", "https", "ws", "wss")
+                 and urlsplit(u).netloc != origin]
+    assert len(asked) > 20 and not elsewhere, elsewhere[:5]
+    assert not [u for u in failed if urlsplit(u).netloc != origin]
