@@ -1,0 +1,55 @@
+"""A short lecture hall through Debian's HAProxy: 2 replicas, 10 websocket students and one
+Chromium for 20 s a run (benchmarks.replicas). With cookie affinity nothing fails and both
+replicas serve; without it the uploads that land on the other replica fail, and the run sees it;
+a replica killed halfway loses no student."""
+
+import os
+import shutil
+
+import pytest
+
+from benchmarks import replicas
+from benchmarks.harness import chromium_path
+
+if not (shutil.which("haproxy") or os.path.exists("/usr/sbin/haproxy")) or chromium_path() is None:
+    if os.environ.get("CI"):
+        raise RuntimeError("CI needs HAProxy and Chromium: apt-get install haproxy chromium")
+    pytestmark = pytest.mark.skip("needs Debian's haproxy and chromium")
+
+
+@pytest.fixture(scope="module")
+def hall(data_root):
+    os.environ.setdefault("LATENT_LAB_DATA", str(data_root))
+    return replicas.run(replicas=2, sessions=10, seconds=20, browsers=1, kill=True)
+
+
+def test_with_affinity_every_action_image_and_upload_works_on_both_replicas(hall):
+    a = hall["affinity"]
+    assert a["errors"] == 0 and a["disconnects"] == 0, a["error_samples"]
+    assert a["actions"] >= 10 * 10  # ten students, one action a second, most of 20 s
+    assert a["images_checked"] > 50 and a["images_missing"] == 0
+    assert a["uploads"] >= 10 and a["uploads_failed"] == 0
+    assert a["upload_http_status"] == {"204": a["uploads"]}
+    assert set(a["sessions_per_replica"]) == {"r0", "r1"} and min(a["sessions_per_replica"].values()) >= 3
+    b = a["browsers"]
+    assert b["clicks"] >= 3 and b["images_missing"] == 0 and b["errors"] == 0
+    assert b["uploads"] >= 1 and b["uploads_failed"] == 0
+
+
+def test_without_affinity_uploads_reach_the_wrong_replica_and_the_run_sees_it(hall):
+    n = hall["no_affinity"]
+    # the pictures are inline (data URIs in the page's messages): they never need affinity ...
+    assert n["images_missing"] == 0 and n["images_checked"] > 50
+    # ... but an upload is a separate HTTP request, filed under a session one replica holds
+    assert n["upload_http_status"].get("400", 0) > 0
+    assert n["uploads_failed"] == n["upload_http_status"].get("400", 0) > 0
+
+
+def test_a_replica_killed_halfway_sends_its_students_to_the_other(hall):
+    k = hall["kill"]["kill"]
+    assert k["sessions_on_it"] >= 3 and k["sessions_disconnected"] == k["sessions_on_it"]
+    assert k["sessions_recovered"] == k["sessions_disconnected"] and k["sessions_lost"] == 0
+    assert k["moved_to"] == ["r1"] and k["recovery_s_max"] < 15
+    assert k["errors_elsewhere"] == 0  # the students on r1 never noticed
+    # a real browser that was on r0 reconnects by itself (Streamlit's frontend) and works on
+    assert k["browsers_recovered"] == k["browsers_interrupted"]
