@@ -2,7 +2,7 @@
 
     python -m benchmarks.bench all           # every benchmark; writes benchmarks.json + README
     python -m benchmarks.bench cold click    # some of them (cold, click, rerun, live, memory,
-                                             # train, quality)
+                                             # train, livetrain, quality)
     python -m benchmarks.bench all --quick   # CI smoke run: one short repetition of each
 
 Each figure is a median over repeated runs with min and max; comparisons are ratios measured
@@ -17,6 +17,7 @@ import platform
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from .harness import (
@@ -146,42 +147,105 @@ def bench_cold(runs: int = 3) -> dict:
             "torch_import_share": statistics.median(imports) / statistics.median(totals)}
 
 
-def bench_click(clicks: int = 50, warmup: int = 3) -> dict:
-    """Click the latent map with live decoding off -> the digit decoded by the server, shown."""
+def _click_times(page, clicks: int, warmup: int, seed: int = 0) -> tuple[list[float], int]:
+    """Click the latent map (live decoding off) at random spots; ms from the click to the new
+    decoded digit shown in the page, and the clicks that got no new picture within 10 s."""
     import random
 
+    plot = page.locator(MAP).first
+    plot.wait_for(timeout=120_000)
+    rng = random.Random(seed)
+    times, misses = [], 0
+    for i in range(clicks + warmup):
+        box = plot.bounding_box()
+        img = page.locator(f"{FIGURE} img")
+        before = img.first.get_attribute("src") if img.count() else ""
+        done = runs(page)
+        t0 = time.perf_counter()
+        page.mouse.click(box["x"] + box["width"] * rng.uniform(0.05, 0.95),
+                         box["y"] + box["height"] * rng.uniform(0.05, 0.95))
+        try:
+            page.wait_for_function(
+                """([sel, before]) => { const i = document.querySelector(sel);
+                               return i && i.src !== before && i.complete && i.naturalWidth > 0; }""",
+                arg=[f"{FIGURE} img", before], timeout=10_000, polling="raf")
+        except Exception:  # no new picture within 10 s: counted, not timed
+            misses += 1
+            continue
+        if i >= warmup:
+            times.append(1000 * (time.perf_counter() - t0))
+        wait_for_run(page, done)
+    return times, misses
+
+
+def bench_click(clicks: int = 50, warmup: int = 3) -> dict:
+    """Click the latent map with live decoding off -> the digit decoded by the server, shown."""
     from playwright.sync_api import sync_playwright
 
-    times, misses = [], 0
     with running_app() as url, sync_playwright() as p:
         browser = launch(p)
         page = new_context(browser).new_page()
         open_page(page, f"{url}/?live=0", 120_000)
-        plot = page.locator(MAP).first
-        plot.wait_for(timeout=120_000)
-        rng = random.Random(0)
-        for i in range(clicks + warmup):
-            box = plot.bounding_box()
-            img = page.locator(f"{FIGURE} img")
-            before = img.first.get_attribute("src") if img.count() else ""
-            done = runs(page)
-            t0 = time.perf_counter()
-            page.mouse.click(box["x"] + box["width"] * rng.uniform(0.05, 0.95),
-                             box["y"] + box["height"] * rng.uniform(0.05, 0.95))
-            try:
-                page.wait_for_function(
-                    """([sel, before]) => { const i = document.querySelector(sel);
-                                   return i && i.src !== before && i.complete && i.naturalWidth > 0; }""",
-                    arg=[f"{FIGURE} img", before], timeout=10_000, polling="raf")
-            except Exception:  # no new picture within 10 s: counted, not timed
-                misses += 1
-                continue
-            if i >= warmup:
-                times.append(1000 * (time.perf_counter() - t0))
-            wait_for_run(page, done)
+        times, misses = _click_times(page, clicks, warmup)
         browser.close()
     return {"click_to_digit_ms": _summary(times), "click_to_digit_ms_p95": _quantile(times, 0.95),
             "clicks": len(times), "unanswered_clicks": misses}
+
+
+def bench_livetrain(clicks: int = 30, epochs_timed: int = 3, query: str = "") -> dict:
+    """Train one now, as the class meets it: one epoch of the preset (on its own, in-process),
+    Start -> the first redrawn map in the browser, the test -ELBO when the preset ends next to
+    the shipped model's, and another session's click -> digit while it trains (ratio to idle)."""
+    import re
+
+    from playwright.sync_api import sync_playwright
+
+    from vae_core.data import raw_images
+    from vae_core.live import PRESET, LiveRun
+    from vae_core.record import sample_indices
+
+    images, labels = raw_images("mnist", train=True)
+    test, test_labels = raw_images("mnist", train=False)
+    index = sample_indices(len(test))
+    epoch_s = []
+    for r in range(epochs_timed):
+        run = LiveRun(replace(PRESET, epochs=1, seed=r), images, labels, test[index],
+                      test_labels[index], index)
+        run.start().join()
+        epoch_s.append(run.progress()["seconds"])
+
+    with running_app() as url, sync_playwright() as p:
+        browser = launch(p)
+        clicker = new_context(browser).new_page()
+        open_page(clicker, f"{url}/?live=0", 120_000)
+        idle, idle_misses = _click_times(clicker, clicks, 3, seed=1)
+        trainer = new_context(browser).new_page()
+        open_page(trainer, f"{url}/train{query}", 120_000)
+        t0 = time.perf_counter()
+        trainer.get_by_role("button", name="Start").click()
+        trainer.wait_for_function("(window.__llReplayMounts || 0) >= 1", timeout=60_000,
+                                  polling="raf")
+        first_update = time.perf_counter() - t0
+        busy, busy_misses = _click_times(clicker, clicks, 0, seed=2)
+        training_still = trainer.get_by_text("Training (yours)").count() > 0
+        done = trainer.get_by_text("now joins your model choices").first
+        done.wait_for(timeout=600_000)
+        text = done.inner_text()
+        preset_s = time.perf_counter() - t0
+        browser.close()
+    found = re.search(r"−ELBO is (\d+\.?\d*) nats; the shipped (.+?)'s: (\d+\.?\d*)", text)
+    return {
+        "live_train_epoch_s": _summary(epoch_s), "preset": repr(PRESET), "page_query": query,
+        "live_train_first_update_s": first_update,
+        "preset_start_to_model_s": preset_s,
+        "live_neg_elbo": float(found.group(1)) if found else None,
+        "shipped_model": found.group(2) if found else None,
+        "shipped_neg_elbo": float(found.group(3)) if found else None,
+        "click_to_digit_ms_idle": _summary(idle), "click_to_digit_ms_training": _summary(busy),
+        "click_ratio_training_to_idle": statistics.median(busy) / statistics.median(idle),
+        "clicks_all_during_training": training_still,
+        "unanswered_clicks": idle_misses + busy_misses,
+    }
 
 
 def bench_rerun(reruns: int = 5) -> dict:
@@ -340,7 +404,7 @@ def machine() -> dict:
 README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 
-BENCHES = ("cold", "click", "rerun", "live", "memory", "train", "quality")
+BENCHES = ("cold", "click", "rerun", "live", "memory", "train", "livetrain", "quality")
 
 
 def headline(doc: dict) -> dict:
@@ -360,6 +424,11 @@ def headline(doc: dict) -> dict:
         h["rss_per_extra_session_mb"] = doc["memory"]["rss_per_extra_session_mb"]
     if "train" in doc:
         h["train_throughput_ratio"] = doc["train"]["train_throughput_ratio"]
+    if "livetrain" in doc:
+        t = doc["livetrain"]
+        h["live_train_epoch_s"] = t["live_train_epoch_s"]["median"]
+        h["live_train_first_update_s"] = t["live_train_first_update_s"]
+        h["live_train_click_ratio"] = t["click_ratio_training_to_idle"]
     return h
 
 
@@ -419,6 +488,18 @@ def readme_table(doc: dict) -> str:
         rows.append(_row("training loop, images/s", t["train_images_per_s"], "img/s", "", True, 0))
         rows.append(_row("… against a bare PyTorch loop (ratio)", t["train_throughput_ratio"], "",
                          "≥ 0.9", t["train_throughput_ratio"] >= 0.9))
+    if "livetrain" in doc:
+        t = doc["livetrain"]
+        rows.append(_row("Train one now: one epoch of the preset, 60,000 images",
+                         t["live_train_epoch_s"], "s", "≤ 5 s", t["live_train_epoch_s"]["median"] <= 5))
+        rows.append(_row("Train one now: Start → first redrawn map", t["live_train_first_update_s"],
+                         "s", "≤ 2 s", t["live_train_first_update_s"] <= 2))
+        rows.append(_row("another session's click → digit while it trains (ratio to idle)",
+                         t["click_ratio_training_to_idle"], "×", "≤ 1.5×",
+                         t["click_ratio_training_to_idle"] <= 1.5))
+        if t.get("live_neg_elbo"):
+            rows.append(_row(f"the preset's test −ELBO (shipped {t['shipped_model']}: "
+                             f"{t['shipped_neg_elbo']:.1f})", t["live_neg_elbo"], "nats", "", True, 1))
     m = doc.get("machine", {})
     rows.append("")
     rows.append(f"Machine: {m.get('cores')} cores, Python {m.get('python')}, torch {m.get('torch')}.")
@@ -462,6 +543,9 @@ def run(which: str, quick: bool) -> dict:
         return bench_memory(extra=2 if quick else 10)
     if which == "train":
         return bench_train(steps=20, repeats=1) if quick else bench_train()
+    if which == "livetrain":
+        return (bench_livetrain(clicks=3, epochs_timed=1, query="?epochs=1&images=10000") if quick
+                else bench_livetrain())
     return bench_quality()
 
 

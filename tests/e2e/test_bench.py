@@ -20,7 +20,8 @@ def quick(data_root):
 def test_headline_keys_are_all_there(quick):
     for key in ("cold_start_s", "click_to_digit_ms", "click_to_digit_ms_p95", "page_rerun_ms",
                 "live_decode_frame_ms_p95", "server_rss_mb", "rss_per_extra_session_mb",
-                "train_throughput_ratio"):
+                "train_throughput_ratio", "live_train_epoch_s", "live_train_first_update_s",
+                "live_train_click_ratio"):
         assert key in quick, key
     json.dumps(quick)  # the file is plain JSON
 
@@ -35,6 +36,11 @@ def test_figures_are_plausible(quick):
     assert 0 < quick["live"]["live_sliders_frame_ms_p95"]["median"] < 1000
     assert quick["server_rss_mb"] > quick["memory"]["server_rss_mb_idle"] > 50
     assert 0.2 < quick["train_throughput_ratio"] < 5
+    t = quick["livetrain"]
+    assert 0 < t["live_train_epoch_s"]["median"] < 120
+    assert 0 < t["live_train_first_update_s"] < 60 and t["unanswered_clicks"] == 0
+    # the live model was evaluated on the test set and set beside the shipped 2-D VAE
+    assert 100 < t["live_neg_elbo"] < 400 and t["shipped_model"] and t["shipped_neg_elbo"] > 100
     q = quick["quality"]
     assert q["models"]["mnist_judge"]["accuracy"] > 0.99
     assert 0 < q["gap_map"]["mnist_vae_2d"] <= 1
