@@ -2,6 +2,7 @@
 
 import json
 import os
+import threading
 
 import pytest
 
@@ -11,8 +12,23 @@ from ui.registry import PAGES
 
 @pytest.fixture(scope="module")
 def quick(data_root):
+    """Each benchmark as its command runs it: on a thread of its own, since the session's
+    browser fixture may already hold Playwright's sync API (and its event loop) on this one."""
     os.environ.setdefault("LATENT_LAB_DATA", str(data_root))
-    doc = {name: bench.run(name, quick=True) for name in bench.BENCHES}
+    out = {}
+
+    def all_benches():
+        try:
+            out["doc"] = {name: bench.run(name, quick=True) for name in bench.BENCHES}
+        except BaseException as e:  # re-raised on the test's thread
+            out["error"] = e
+
+    t = threading.Thread(target=all_benches, name="benchmarks")
+    t.start()
+    t.join()
+    if "error" in out:
+        raise out["error"]
+    doc = out["doc"]
     doc.update(bench.headline(doc))
     return doc
 
