@@ -175,24 +175,30 @@ def page_urls(base: str) -> dict[str, str]:
     return {p.key: f"{base}/{p.url_path}" for p in PAGES}
 
 
-def run_async(main):
-    """asyncio.run(main()) on a thread of its own: Playwright's sync API keeps an event loop
-    running on the calling thread (a browser test's session fixture, say), where asyncio.run
-    would refuse to start."""
-    import asyncio
+def on_own_thread(fn):
+    """fn() on a thread of its own, its result or exception handed back: Playwright's sync API
+    keeps an event loop running on the calling thread (a browser test's session fixture, say),
+    where asyncio.run or a second sync_playwright() would refuse to start."""
     import threading
 
     out = {}
 
     def target():
         try:
-            out["value"] = asyncio.run(main())
+            out["value"] = fn()
         except BaseException as e:  # re-raised on the caller's thread
             out["error"] = e
 
-    t = threading.Thread(target=target, name="async-driver")
+    t = threading.Thread(target=target, name="own-thread")
     t.start()
     t.join()
     if "error" in out:
         raise out["error"]
     return out["value"]
+
+
+def run_async(main):
+    """asyncio.run(main()) on a thread of its own (see on_own_thread)."""
+    import asyncio
+
+    return on_own_thread(lambda: asyncio.run(main()))

@@ -9,7 +9,6 @@ test set and uniform noise by per-image negative ELBO, and reports the ROC AUC o
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import torch
 from .checkpoint import load_model, read_metadata
 from .config import DATASETS
 from .data import load_split
+from .index import print_report
 from .losses import kl_to_standard_normal, reconstruction_nll
 
 
@@ -132,11 +132,7 @@ def main(argv=None) -> int:
     except (RuntimeError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    text = json.dumps(out, indent=2)
-    print(text)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(text + "\n")
+    print_report(out, args.json, indent=2)
     return 0
 
 

@@ -20,7 +20,6 @@ shipped checkpoints:
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from pathlib import Path
@@ -31,6 +30,7 @@ import torch
 from .atlas import open_atlas
 from .checkpoint import list_checkpoints, load_model
 from .data import load_split
+from .index import print_report
 from .latent import decode, grid_uv
 
 THRESHOLD = 0.9
@@ -162,11 +162,7 @@ def main(argv=None) -> int:
     except (RuntimeError, ValueError, StopIteration) as e:
         print(f"error: {e!r}", file=sys.stderr)
         return 2
-    text = json.dumps(out, indent=1)
-    print(text)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(text + "\n")
+    print_report(out, args.json, indent=1)
     return 0
 
 

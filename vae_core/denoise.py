@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from .index import print_report
 from .noise import corrupt_all
 
 
@@ -86,7 +87,6 @@ def main(argv=None) -> int:
     """python -m vae_core.denoise [folder] --json eval/denoising_mnist.json: the test-set curves
     of the plain and denoising models of a data set (see `curves`)."""
     import argparse
-    import json
     import sys
     from pathlib import Path
 
@@ -119,11 +119,7 @@ def main(argv=None) -> int:
            "seed": 0, "models": [m["name"] for m in picked], **figures,
            "example": example(figures, [m["name"] for m in noisy if m["kind"] == "vae"][0],
                               max((m["train"]["noise_max"] for m in noisy), default=0.5))}
-    text = json.dumps(out, indent=1)
-    print(text)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(text + "\n")
+    print_report(out, args.json, indent=1)
     return 0
 
 

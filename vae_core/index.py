@@ -34,6 +34,15 @@ def _fmt(v, digits=2):
 README_START, README_END = "<!-- figures:start -->", "<!-- figures:end -->"
 
 
+def print_report(out: dict, path: Path | None = None, indent: int = 1) -> None:
+    """A CLI's figures as JSON: printed, and written to `path` too when one is given."""
+    text = json.dumps(out, indent=indent)
+    print(text)
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text + "\n")
+
+
 def replace_block(readme: Path, start: str, end: str, body: str) -> None:
     """Rewrite the text between two marker comments of a README (nothing if a marker is missing)."""
     text = readme.read_text()

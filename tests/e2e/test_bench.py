@@ -2,11 +2,11 @@
 
 import json
 import os
-import threading
 
 import pytest
 
 from benchmarks import bench
+from benchmarks.harness import on_own_thread
 from ui.registry import PAGES
 
 
@@ -15,20 +15,7 @@ def quick(data_root):
     """Each benchmark as its command runs it: on a thread of its own, since the session's
     browser fixture may already hold Playwright's sync API (and its event loop) on this one."""
     os.environ.setdefault("LATENT_LAB_DATA", str(data_root))
-    out = {}
-
-    def all_benches():
-        try:
-            out["doc"] = {name: bench.run(name, quick=True) for name in bench.BENCHES}
-        except BaseException as e:  # re-raised on the test's thread
-            out["error"] = e
-
-    t = threading.Thread(target=all_benches, name="benchmarks")
-    t.start()
-    t.join()
-    if "error" in out:
-        raise out["error"]
-    doc = out["doc"]
+    doc = on_own_thread(lambda: {name: bench.run(name, quick=True) for name in bench.BENCHES})
     doc.update(bench.headline(doc))
     return doc
 
