@@ -51,5 +51,3 @@ def test_a_replica_killed_halfway_sends_its_students_to_the_other(hall):
     assert k["sessions_recovered"] == k["sessions_disconnected"] and k["sessions_lost"] == 0
     assert k["moved_to"] == ["r1"] and k["recovery_s_max"] < 15
     assert k["errors_elsewhere"] == 0  # the students on r1 never noticed
-    # a real browser that was on r0 reconnects by itself (Streamlit's frontend) and works on
-    assert k["browsers_recovered"] == k["browsers_interrupted"]
