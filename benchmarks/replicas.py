@@ -295,28 +295,39 @@ def _closed():
 
 # -- real browsers ----------------------------------------------------------------------------
 
-def _browsers(url: str, n: int, stop_at: float, png: bytes, out: list):
+CONNECTED = "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
+
+
+def _browsers(url: str, n: int, stop_at: float, png: bytes, out: list, killed: dict,
+              pin: str | None = None):
     """A few Chromium sessions through the balancer: click the map, check the decoded digit's
-    picture loaded; upload a digit, check its prepared picture loaded."""
+    picture loaded; upload a digit, check its prepared picture loaded. With `pin`, the first
+    browser carries the balancer's cookie for that replica (the one to be killed). Like a
+    student, a browser whose page shows it is reconnecting waits for it; it never reloads.
+    `killed["t"]` (set by the run when it kills a replica) starts the clock of a browser's
+    recovery: its first action done after the kill."""
     from playwright.sync_api import sync_playwright
 
     from .harness import FIGURE, MAP, act, launch, new_context, open_page
 
+    host = url.split("//", 1)[1].rsplit(":", 1)[0]
     with sync_playwright() as p:
         browser = launch(p)
         try:
             pages = []
-            for _ in range(n):
+            for i in range(n):
                 ctx = new_context(browser, viewport={"width": 1300, "height": 900})
+                if pin and i == 0:
+                    ctx.add_cookies([{"name": "LLREPLICA", "value": pin, "domain": host, "path": "/"}])
                 rec = {"clicks": 0, "images": 0, "images_missing": 0, "uploads": 0,
-                       "uploads_failed": 0, "errors": [], "replica": None, "recovered_s": []}
+                       "uploads_failed": 0, "errors": [], "replica": None, "recovered_s": [],
+                       "replica_after": None}
                 pages.append((ctx.new_page(), rec))
                 out.append(rec)
             for page, rec in pages:
                 try:
                     open_page(page, url + "/?live=0")
-                    rec["replica"] = page.context.cookies() and next(
-                        (c["value"] for c in page.context.cookies() if c["name"] == "LLREPLICA"), None)
+                    rec["replica"] = _replica_cookie(page)
                 except Exception as e:
                     rec["errors"].append(f"open: {type(e).__name__}: {str(e)[:120]}")
             rng, k = random.Random(7), 0
@@ -324,6 +335,8 @@ def _browsers(url: str, n: int, stop_at: float, png: bytes, out: list):
                 for page, rec in pages:
                     k += 1
                     try:
+                        with contextlib.suppress(Exception):  # "Connecting…": wait, as a student would
+                            page.wait_for_selector(CONNECTED, timeout=1000 * RECONNECT_S)
                         if k % 4 == 0:
                             _browser_upload(page, url, png, rec)
                         else:
@@ -333,13 +346,21 @@ def _browsers(url: str, n: int, stop_at: float, png: bytes, out: list):
                             act(page, lambda p=page, x=x, y=y: p.mouse.click(x, y), 10_000)
                             rec["clicks"] += 1
                             rec["images" if _loaded(page, FIGURE, "decoded at") else "images_missing"] += 1
+                        now = time.perf_counter()
                         if rec.get("failed_at") is not None:  # back at work after a failure
-                            rec["recovered_s"].append(time.perf_counter() - rec.pop("failed_at"))
+                            rec["recovered_s"].append(now - rec.pop("failed_at"))
+                        if killed.get("t") is not None and "after_kill_s" not in rec:
+                            rec["after_kill_s"] = now - killed["t"]  # first action done since
+                            rec["replica_after"] = _replica_cookie(page)
                     except Exception as e:
                         rec["errors"].append(f"{type(e).__name__}: {str(e)[:120]}")
                         rec.setdefault("failed_at", time.perf_counter())
         finally:
             browser.close()
+
+
+def _replica_cookie(page) -> str | None:
+    return next((c["value"] for c in page.context.cookies() if c["name"] == "LLREPLICA"), None)
 
 
 def _loaded(page, figure: str, text: str = "", timeout: float = 5_000) -> bool:
@@ -421,7 +442,7 @@ def one_run(url: str, procs: dict, sessions: int, seconds: float, browsers: int,
     t0 = time.perf_counter()
     stop_at = t0 + warmup + seconds
     memory = {name: {"start": round(rss_mb(p.pid), 1), "max": 0.0} for name, p in procs.items()}
-    killed = {}
+    killed: dict = {}  # "at_s" since the measured time began, "t" on perf_counter's clock
 
     async def main():
         async def user(i):
@@ -438,14 +459,15 @@ def one_run(url: str, procs: dict, sessions: int, seconds: float, browsers: int,
                         memory[name]["max"] = max(memory[name]["max"], round(rss_mb(p.pid), 1))
                         memory[name]["end"] = round(rss_mb(p.pid), 1)
                 if kill and not killed and time.perf_counter() > t0 + warmup + seconds / 2:
-                    killed["at_s"] = round(time.perf_counter() - t0 - warmup, 1)
+                    killed["t"] = time.perf_counter()
+                    killed["at_s"] = round(killed["t"] - t0 - warmup, 1)
                     procs[kill].send_signal(signal.SIGKILL)
                     procs[kill].wait()
                 await asyncio.sleep(0.5)
 
         await asyncio.gather(sampler(), *(user(i) for i in range(sessions)))
 
-    driver = threading.Thread(target=_browsers, args=(url, browsers, stop_at, png, browser_recs),
+    driver = threading.Thread(target=_browsers, args=(url, browsers, stop_at, png, browser_recs, killed, kill),
                               daemon=True) if browsers else None
     if driver:
         driver.start()
@@ -455,6 +477,7 @@ def one_run(url: str, procs: dict, sessions: int, seconds: float, browsers: int,
     out = _summary(records, browser_recs, memory)
     if kill:
         hit = [r for r in records if r["disconnects"]]
+        moved = [b for b in browser_recs if b["replica"] == kill]
         rec_s = [x for r in hit for x in r["recovered_s"]]
         out["kill"] = {
             "replica": kill, "at_s": killed.get("at_s"),
@@ -466,11 +489,12 @@ def one_run(url: str, procs: dict, sessions: int, seconds: float, browsers: int,
             "recovery_s_max": round(max(rec_s), 2) if rec_s else None,
             "moved_to": sorted({r["replicas"][-1] for r in hit if len(r["replicas"]) > 1}),
             "errors_elsewhere": sum(len(r["errors"]) for r in records if not r["disconnects"]),
-            "browsers_interrupted": sum(1 for b in browser_recs if b["errors"]),
-            "browsers_recovered": sum(1 for b in browser_recs if b["recovered_s"]
-                                      and "failed_at" not in b),
-            "browser_recovery_s_max": round(max(x for b in browser_recs for x in b["recovered_s"]), 1)
-            if any(b["recovered_s"] for b in browser_recs) else None,
+            "browsers_on_it": len(moved),
+            "browsers_working_again": sum(1 for b in moved if b.get("replica_after") not in (None, kill)),
+            "browsers_moved_to": sorted({b["replica_after"] for b in moved if b.get("replica_after")}),
+            "browser_recovery_s": [round(b["after_kill_s"], 2) for b in moved if "after_kill_s" in b],
+            "browser_actions_failed": sum(len(b["errors"]) for b in moved),
+            "browser_errors_elsewhere": sum(len(b["errors"]) for b in browser_recs if b not in moved),
         }
     return out
 
@@ -533,9 +557,11 @@ def table(doc: dict) -> str:
                     f"sessions disconnected, {k['sessions_recovered']} back on "
                     f"{', '.join(k['moved_to'])} (median {k['recovery_s_median']} s, max "
                     f"{k['recovery_s_max']} s), {k['sessions_lost']} lost, "
-                    f"{k['errors_elsewhere']} errors in the other sessions. Chromium sessions "
-                    f"with a failed action: {k['browsers_interrupted']}, working again: "
-                    f"{k['browsers_recovered']} (Streamlit's own reconnect, no reload).")
+                    f"{k['errors_elsewhere']} errors in the other sessions. Chromium on "
+                    f"{k['replica']}: {k['browsers_on_it']}, working again on "
+                    f"{', '.join(k['browsers_moved_to']) or 'none'}: {k['browsers_working_again']} "
+                    f"(first action done {', '.join(f'{x} s' for x in k['browser_recovery_s'])} "
+                    f"after the kill; Streamlit's own reconnect, no reload).")
     mem = ", ".join(f"{n} {v:.0f}" for n, v in doc["rss_mb_idle"].items())
     peak = ", ".join(f"{n} {v['max']:.0f}" for n, v in doc["affinity"]["rss_mb"].items())
     rows.append("")

@@ -1,7 +1,7 @@
 """A short lecture hall through Debian's HAProxy: 2 replicas, 10 websocket students and one
 Chromium for 20 s a run (benchmarks.replicas). With cookie affinity nothing fails and both
 replicas serve; without it the uploads that land on the other replica fail, and the run sees it;
-a replica killed halfway loses no student."""
+a replica killed halfway loses no student, and a browser on it reconnects by itself."""
 
 import os
 import shutil
@@ -51,3 +51,13 @@ def test_a_replica_killed_halfway_sends_its_students_to_the_other(hall):
     assert k["sessions_recovered"] == k["sessions_disconnected"] and k["sessions_lost"] == 0
     assert k["moved_to"] == ["r1"] and k["recovery_s_max"] < 15
     assert k["errors_elsewhere"] == 0  # the students on r1 never noticed
+
+
+def test_a_browser_on_the_killed_replica_reconnects_by_itself_and_works_again(hall):
+    """Chromium pinned to r0 by the balancer's cookie: Streamlit's frontend notices the closed
+    websocket, pings the server until the balancer answers from r1, and opens a new session
+    there; the next click decodes. No reload."""
+    k = hall["kill"]["kill"]
+    assert k["browsers_on_it"] == 1 and k["browsers_working_again"] == 1, k
+    assert k["browsers_moved_to"] == ["r1"] and max(k["browser_recovery_s"]) < 15
+    assert k["browser_errors_elsewhere"] == 0
