@@ -1,6 +1,6 @@
 """One training run at a time per server: who started it, who may stop it, what it made.
 
-The run trains on a thread of its own (vae_core.live), so no session's script waits for it. It
+The run trains in a process of its own (vae_core.live), so no session's script waits for it. It
 stops by itself when its owner's page has not looked at it for STALE_S seconds (a closed tab, a
 click to another page). A second session gets the running one to watch, never a second run.
 """
@@ -17,7 +17,7 @@ import torch
 from vae_core.data import raw_images
 from vae_core.evaluate import evaluate_model
 from vae_core.latent import Atlas, encode
-from vae_core.live import LiveConfig, LiveRun
+from vae_core.live import LiveConfig, LiveRun, prepare
 from vae_core.record import sample_indices
 
 from . import catalog
@@ -43,6 +43,11 @@ class Coach:
                                stale_after=STALE_S).start()
             self.owner = owner
             return self.run, "started"
+
+    def prepare(self):
+        """Someone is on the training page: have a training process ready for their Start."""
+        if self.run is None or not self.run.alive:
+            prepare()
 
     def current(self) -> tuple[LiveRun | None, str | None]:
         return self.run, self.owner

@@ -65,6 +65,11 @@ class Recorder:
         self._count = 0
         self._lock = threading.Lock()
 
+    def add(self, snap: dict):
+        """A snapshot taken elsewhere (a training process reports its own)."""
+        with self._lock:
+            self.snapshots.append(snap)
+
     # -- the callback protocol of vae_core.train.fit --------------------------------------------
     def on_start(self, model, steps_per_epoch: int, epochs: int, n_images: int):
         self._steps_per_epoch = steps_per_epoch

@@ -21,6 +21,7 @@ st.markdown(
     "One training at a time per server; anyone can watch it.")
 settings.use("train", [KIND, BETA, EPOCHS, IMAGES])
 coach, me = trainer.coach(), trainer.session_token()
+coach.prepare()
 
 
 def preset():

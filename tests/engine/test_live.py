@@ -1,11 +1,14 @@
-"""A live run: trains on its own thread, records snapshots, and always ends: finished, stopped,
-or stopped by itself when nobody watches. Its thread never outlives it."""
+"""A live run: trains in a process of its own, records snapshots, and always ends: finished,
+stopped, or stopped by itself when nobody watches. Neither its process nor the thread that
+watches it outlives it."""
 
+import multiprocessing
 import time
 
 import numpy as np
 import pytest
 
+from vae_core import live
 from vae_core.live import PRESET, LiveConfig, LiveRun
 
 
@@ -24,6 +27,11 @@ def wait(run, seconds=60):
     while run.alive and time.monotonic() < deadline:
         time.sleep(0.02)
     assert run.join(1), "the training thread outlived its run"
+    assert not training_processes(), "the training process outlived its run"
+
+
+def training_processes():
+    return [p for p in multiprocessing.active_children() if p.name == "latent-lab-training"]
 
 
 def test_a_run_trains_records_and_finishes(data):
@@ -70,3 +78,12 @@ def test_beta_zero_is_reconstruction_only_and_kl_only_has_its_own_loss():
     assert LiveConfig(beta=0).train_config().loss == "recon"
     assert LiveConfig(kl_only=True).train_config().loss == "kl"
     assert PRESET.train_config().loss == "elbo" and PRESET.n_images == 60_000
+
+
+def test_a_prepared_process_takes_the_next_run_and_only_that_one(data):
+    live.prepare()
+    live.prepare()  # one standby, however often the page asks
+    assert len(training_processes()) == 1
+    run = LiveRun(LiveConfig(epochs=1, n_images=1000), *data).start()
+    wait(run)
+    assert run.state == "finished" and len(run.epoch_seconds) == 1 and run.epoch_seconds[0] > 0
