@@ -112,7 +112,8 @@ def sidebar(spec: registry.PageSpec) -> tuple[str, dict | None]:
             with st.expander(f"{len(bad)} checkpoint file(s) skipped"):
                 for e in bad:
                     st.caption(f"`{Path(e.path).name}`: {e.problem}")
-    if presenter:
+    if presenter:  # a projector's 1024 px go to the page; the sidebar opens with its arrow
+        st.set_page_config(initial_sidebar_state="collapsed")
         st.html(PRESENTER_CSS)
     return dataset, meta
 
@@ -192,7 +193,7 @@ html, .stApp { font-size: 22px; }
 [data-testid="stMain"] h3 { font-size: 1.7rem; } [data-testid="stSidebar"] h1 { font-size: 1.6rem; }
 [data-testid="stDownloadButton"], [data-testid="stCaptionContainer"],
 [data-testid="stExpander"], header[data-testid="stHeader"] { display: none; }
-[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1rem 2rem; }
+html body [data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1rem 1.5rem 2rem; }
 [data-testid="stElementContainer"]:has(> .stBidiComponent),
 [data-testid="stElementContainer"] > .stBidiComponent { height: auto !important; }
 </style>"""

@@ -48,6 +48,10 @@ FIRST_PAINT_CSS = b"""<style id="latent-lab-first-paint">
   [data-testid="stElementContainer"]:has(> .stBidiComponent),
   [data-testid="stElementContainer"] > .stBidiComponent { height: auto !important; }
 }
+/* a phone: a table wider than the screen scrolls in its own box, the page never sideways */
+@media (max-width: 640px) {
+  [data-testid="stMarkdownContainer"] table { display: block !important; overflow-x: auto; max-width: 100%; }
+}
 .ll-figure { margin: 0; }
 .ll-figure img { width: 100%; height: auto; image-rendering: pixelated; border-radius: 4px;
   display: block; }

@@ -18,18 +18,33 @@ SEED = settings.seed("contrast_seed")
 names = class_names(dataset)
 
 st.header("Autoencoder vs VAE")
+is_live = live.enabled(*sum(pairs.values(), ()))
 st.markdown("Both models have the same encoder and decoder; only the VAE encodes to a distribution "
-            "and pays the KL term that pulls it towards the prior N(0, I).")
+            "and pays the KL term that pulls it towards the prior N(0, I)."
+            + (" **Move the pointer over either map**: the same relative spot is decoded through "
+               "both." if is_live else ""))
 settings.use("ae_vs_vae", [PAIR, SEED])
-c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-dim = settings.radio(PAIR, "Latent size", c1, horizontal=True, format_func=lambda d: f"{d}-D pair")
-seed = settings.number_input(SEED, "Seed", c2)
+dim = settings.radio(PAIR, "Latent size", horizontal=True, format_func=lambda d: f"{d}-D pair")
 vae, ae = pairs[dim]
 f = figs["pairs"][dim]
 v, a = f["vae"]["prior"], f["ae"]["prior"]
 rarest = min(range(10), key=lambda c: a["class_share"][c])
 
-st.subheader("Draw z from N(0, I) and decode it")
+# the picture first: on a projector both maps and their digits fit the first screen
+rings = [{"uv": posterior.plane_ellipse(catalog.atlas(m).plane, [0.0] * int(dim),
+                                        [1.0] * int(dim), 2), "dash": True} for m in (vae, ae)]
+live.latent_map([{"meta": m, "title": catalog.label(m), "paths": [r]} for m, r in zip((vae, ae), rings)],
+                dataset, "contrast_map", live=is_live, max_size=400, digit_size=168)
+st.markdown(
+    f"**Where the codes sit.** The KL term keeps the VAE's codes where the prior is: a Gaussian "
+    f"fitted to its test codes is **{f['vae']['codes']['kl_fitted_to_prior']:.2f} nats** from "
+    f"N(0, I), and 99% of them lie within ±{f['vae']['codes']['abs_p99']:.1f}. The autoencoder's "
+    f"are **{f['ae']['codes']['kl_fitted_to_prior']:.0f} nats** away and spread to "
+    f"±{f['ae']['codes']['abs_p99']:.0f}: on its map the prior's 2σ circle (dashed) is a small patch.")
+
+c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+c1.subheader("Draw z from N(0, I) and decode it")
+seed = settings.number_input(SEED, "Seed", c2)
 st.markdown(
     f"The prior is the VAE's generative model: over {figs['n_samples']:,} samples it draws "
     f"every class {min(v['class_share']):.0%}–{max(v['class_share']):.0%} of the time "
@@ -53,19 +68,6 @@ charts.grouped_bars(list(names), [(catalog.label(vae), v["class_share"], figures
     "Class shares of decoded prior samples. " + "; ".join(
         f"{catalog.label(m)}: " + ", ".join(f"{names[c]} {f[k]['prior']['class_share'][c]:.0%}"
                                             for c in range(10)) for k, m in (("vae", vae), ("ae", ae))))
-
-st.subheader("Why: where the codes sit")
-st.markdown(
-    f"The KL term keeps the VAE's codes where the prior is: a Gaussian fitted to its test codes is "
-    f"**{f['vae']['codes']['kl_fitted_to_prior']:.2f} nats** from N(0, I), and 99% of them lie within "
-    f"±{f['vae']['codes']['abs_p99']:.1f}. The autoencoder's are **"
-    f"{f['ae']['codes']['kl_fitted_to_prior']:.0f} nats** away and spread to ±"
-    f"{f['ae']['codes']['abs_p99']:.0f}: on its map the prior's 2σ circle is a small patch. "
-    "Move the pointer over either map: the same relative spot is decoded through both.")
-rings = [{"uv": posterior.plane_ellipse(catalog.atlas(m).plane, [0.0] * int(dim),
-                                        [1.0] * int(dim), 2), "dash": True} for m in (vae, ae)]
-live.latent_map([{"meta": m, "title": catalog.label(m), "paths": [r]} for m, r in zip((vae, ae), rings)],
-                dataset, "contrast_map", live=live.enabled(vae, ae), max_size=400, digit_size=168)
 
 st.subheader("Where they are alike")
 st.markdown(

@@ -19,7 +19,7 @@ st.markdown(
     f"Each dot is one of the 10,000 test images, placed where the {catalog.label(meta)} "
     f"encodes it{' (its μ)' if meta['kind'] == 'vae' else ''}"
     f"{'; the axes are the first two principal components of the codes' if at.latent_dim > 2 else ''}. "
-    + ("**Move the pointer over the map** (or tap, or use the arrow keys): the digit beside it is "
+    + ("**Move the pointer over the map** (or tap, or use the arrow keys): the digit next to it is "
        "decoded live, in your browser. Try the gaps between clusters and the far edges; click to "
        "keep a spot." if is_live else "**Click anywhere, on a dot or in empty space**, to decode "
        "that spot: try the gaps between clusters and the far edges."))

@@ -42,16 +42,22 @@ TITLE, CAPTION, LEGEND, PNG, CONTROLS = 30, 44, 28, 34, 44
 def map_sizes(n: int, live: bool, max_size: int, digit_size: int, width: float) -> tuple[int, int]:
     """The map's and the digit's sizes in a container `width` px wide: map.js's mapSizes."""
     d = 28 * max(2, int(min(digit_size, width / 3) // 28))
-    beside = d + 24 if n == 1 and live and width >= 2.2 * d else 0
+    beside = d + 24 if _beside(n, live, max_size, d, width) else 0
     s = min(max_size, (width - beside) / n - (24 if n > 1 else 0))
+    if s < 200:  # too narrow side by side (a phone): one a row
+        s = min(max_size, width)
     return max(200, int(s)), d
+
+
+def _beside(n: int, live: bool, max_size: int, d: int, width: float) -> bool:
+    return n == 1 and live and width >= 2.2 * d and width - d - 24 >= min(max_size, 320)
 
 
 def map_height(n: int, live: bool, max_size: int, digit_size: int, width: float, *,
                title: bool, legend: bool, png: bool) -> int:
     """The height of latent_map's layout (map.css, map.js) in a container `width` px wide."""
     s, d = map_sizes(n, live, max_size, digit_size, width)
-    beside = n == 1 and live and width >= 2.2 * d
+    beside = _beside(n, live, max_size, d, width)
     side = d + CAPTION if live else CAPTION  # the digit and the readout
     body = max(s, side) if beside else s + side
     return (TITLE if title else 0) + body + (LEGEND if legend else 0) + (PNG if png else 0) + 4

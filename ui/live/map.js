@@ -15,13 +15,14 @@ const SYMBOLS = {
 
 function fmt(v) { return (v < 0 ? "−" : "") + Math.abs(v).toFixed(2); }
 
-function makePanel(parent, p, data, S, D) {
+function makePanel(parent, p, data, S, D, beside) {
   const box = el("div", "ll-panel", parent);
-  if (data.panels.length > 1) box.style.width = `${S}px`;
+  if (data.panels.length > 1) box.style.width = `${beside ? S + 16 + D : S}px`;
   if (p.title) el("div", "ll-title", box).textContent = p.title;
   const row = el("div", "ll-row", box);
-  // several side by side: digits below; a map without a decoder: its readout below
-  if (data.panels.length > 1 || !p.spec) row.style.flexDirection = "column";
+  // the digit beside the map, or below it (a map without a decoder: its readout below)
+  if (!beside || !p.spec) row.style.flexDirection = "column";
+  else if (data.big) row.style.flexWrap = "nowrap";
   const stack = el("div", "ll-stack", row);
   stack.style.width = stack.style.height = `${S}px`;
   const base = el("canvas", "ll-base", stack);
@@ -47,6 +48,7 @@ function makePanel(parent, p, data, S, D) {
   const caption = el("div", "ll-caption", side);
   caption.setAttribute("aria-live", "polite");
   if (!p.spec) side.style.maxWidth = `${S}px`;
+  else if (beside && data.big) side.style.maxWidth = `${D}px`;
   const [x0, x1, y0, y1] = p.view || p.bounds;
   over.dataset.view = JSON.stringify([x0, x1, y0, y1]); // the plane region shown, for tests
   const toPx = (u, v) => [((u - x0) / (x1 - x0)) * S, (1 - (v - y0) / (y1 - y0)) * S];
@@ -68,7 +70,7 @@ function makePanel(parent, p, data, S, D) {
   g.globalAlpha = 1;
   g.strokeStyle = "#888";
   g.strokeRect(0.5, 0.5, S - 1, S - 1);
-  drawTicks(g, S, [x0, x1, y0, y1], p.axis || "z", data.big ? 15 : 12);
+  drawTicks(g, S, [x0, x1, y0, y1], p.axis || "z", data.big ? 18 : 12);
 
   const dec = p.spec ? decoderFor(p.spec) : null;
   const z = dec ? new Float64Array(dec.latentDim) : null;
@@ -156,18 +158,30 @@ export default function (component) {
 }
 
 function mapSizes(root, data) {
-  // The maps fill the container's width (less the digit beside a single live map) and, on a
-  // screen tall enough, stay within the window's height, so map and digit show together.
+  // The maps fill the container's width (less the digit beside a single live map). A projector
+  // (data.big) also fits them, their digits, titles and legend into the window's height: from
+  // where the maps start if that is in the first screen, else into one screen of their own. It
+  // puts the digits beside the maps or below them, whichever leaves the bigger maps, and lets
+  // the maps grow past maxSize to use the width.
   const n = data.panels.length, W = root.clientWidth || data.maxSize;
-  const D = 28 * Math.max(2, Math.floor(Math.min(data.digitSize, W / 3) / 28));
-  const beside = n === 1 && data.live && W >= 2.2 * D ? D + 24 : 0;
-  let S = Math.min(data.maxSize, (W - beside) / n - (n > 1 ? 24 : 0));
-  if (data.big) { // a projector: map and digit within the window's height
-    const top = Math.max(0, root.getBoundingClientRect().top);
-    const tall = window.innerHeight - top - (n > 1 && data.live ? D + 90 : 70);
-    if (tall > 260) S = Math.min(S, tall);
+  const P = (W - (n > 1 ? 24 * (n - 1) : 0)) / n; // one panel's width
+  if (!data.big) {
+    const D = 28 * Math.max(2, Math.floor(Math.min(data.digitSize, W / 3) / 28));
+    // beside a single live map if that leaves it a useful size (a phone: below, the map wide)
+    const beside = n === 1 && data.live && W >= 2.2 * D && W - D - 24 >= Math.min(data.maxSize, 320);
+    let S = Math.min(data.maxSize, (W - (beside ? D + 24 : 0)) / n - (n > 1 ? 24 : 0));
+    if (S < 200) S = Math.min(data.maxSize, W); // too narrow side by side (a phone): one a row
+    return { S: Math.max(200, Math.floor(S)), D, beside };
   }
-  return { S: Math.max(200, Math.floor(S)), D };
+  const H = window.innerHeight, top = Math.max(0, root.getBoundingClientRect().top);
+  const room = (top < 0.6 * H ? H - top : H) - 24;
+  const chrome = (data.titles.some((t) => t) ? 34 : 0) + (data.legend !== false ? 44 : 0);
+  const caption = 64; // the readout under the map or the digit, in big type
+  const D = 28 * Math.max(3, Math.floor(Math.min(data.digitSize * 1.25, P / 3) / 28));
+  const below = Math.min(P, room - chrome - (data.live ? D : 0) - caption);
+  const next = data.live ? Math.min(P - D - 16, room - chrome) : 0;
+  const beside = next > below;
+  return { S: Math.max(200, Math.floor(beside ? next : below)), D, beside };
 }
 
 function mountMap(component, payload) {
@@ -198,11 +212,11 @@ function mountMap(component, payload) {
 function build(root, data, setTriggerValue) {
   root.innerHTML = "";
   root.classList.toggle("ll-big", !!data.big);
-  const { S, D } = mapSizes(root, data);
+  const { S, D, beside } = mapSizes(root, data);
   let panels;
   try {
     const wrap = el("div", "ll-panels", root);
-    panels = data.panels.map((p) => makePanel(wrap, p, data, S, D));
+    panels = data.panels.map((p) => makePanel(wrap, p, data, S, D, beside));
   } catch (err) {
     root.textContent = `Live decoding is unavailable in this browser (${err}).`;
     setTriggerValue("failed", String(err));
