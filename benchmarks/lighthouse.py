@@ -1,7 +1,7 @@
 """Lighthouse scores of every page: performance, accessibility, best practices, and the metrics
 behind them, in Debian's Chromium (CHROME_PATH), desktop preset, against a warm server.
 
-    python -m benchmarks.lighthouse               # every page, 2 runs each -> benchmarks.json
+    python -m benchmarks.lighthouse --write       # every page, 2 runs each -> benchmarks.json, README
     python -m benchmarks.lighthouse --runs 1 --pages latent_map interpolate   # some, printed
 
 Needs `npm ci --prefix benchmarks` (Lighthouse from npm, pinned in benchmarks/package.json).
@@ -84,6 +84,34 @@ def run(pages: list[str] | None = None, runs: int = 2) -> dict:
     return out
 
 
+TARGETS = {"accessibility": 95, "best-practices": 95}  # every page; performance: below
+PERFORMANCE = {"latent_map": 80}  # the first page; every other page: the heaviest's target, 60
+README_START, README_END = "<!-- lighthouse:start -->", "<!-- lighthouse:end -->"
+
+
+def table(result: dict) -> str:
+    """The README's Lighthouse table: the lowest score of the runs, the median metrics."""
+    rows = ["| page | Performance | Accessibility | Best Practices | CLS (max) | TBT ms | LCP s | "
+            "transfer | targets met |", "|---|---|---|---|---|---|---|---|---|"]
+    for key, r in result.items():
+        ok = (all(r[c] >= t for c, t in TARGETS.items()) and r["performance"] >= PERFORMANCE.get(key, 60)
+              and r["cls_max"] <= 0.1)
+        rows.append(f"| {key} | {r['performance']} | {r['accessibility']} | {r['best-practices']} | "
+                    f"{r['cls_max']:.3f} | {r['tbt_ms']:.0f} | {r['lcp_ms'] / 1000:.2f} | "
+                    f"{r['transfer_bytes'] / 1e6:.2f} MB | {'yes' if ok else '**no**'} |")
+    runs = {r["runs"] for r in result.values()}
+    rows.append("")
+    rows.append(f"Lighthouse {_version()}, desktop preset, Debian's Chromium, {'/'.join(map(str, runs))} "
+                "runs a page against a warm server. Targets: Accessibility and Best Practices ≥ 95, "
+                "Performance ≥ 80 on the latent map and ≥ 60 elsewhere, CLS ≤ 0.1.")
+    return "\n".join(rows) + "\n"
+
+
+def _version() -> str:
+    package = REPO / "benchmarks" / "node_modules" / "lighthouse" / "package.json"
+    return json.loads(package.read_text())["version"] if package.exists() else "?"
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.lighthouse", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -101,6 +129,9 @@ def main(argv=None) -> int:
         doc = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
         doc["lighthouse"] = result
         RESULTS.write_text(json.dumps(doc, indent=2) + "\n")
+        from vae_core.index import replace_block
+
+        replace_block(REPO / "README.md", README_START, README_END, table(result))
     return 0
 
 

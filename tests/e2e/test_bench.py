@@ -24,7 +24,7 @@ def test_headline_keys_are_all_there(quick):
     for key in ("cold_start_s", "click_to_digit_ms", "click_to_digit_ms_p95", "page_rerun_ms",
                 "live_decode_frame_ms_p95", "server_rss_mb", "rss_per_extra_session_mb",
                 "train_throughput_ratio", "live_train_epoch_s", "live_train_first_update_s",
-                "live_train_click_ratio"):
+                "live_train_click_ratio", "page_first_visit_s", "live_decode_frame_ms_p95_throttled_4x"):
         assert key in quick, key
     json.dumps(quick)  # the file is plain JSON
 
@@ -37,6 +37,13 @@ def test_figures_are_plausible(quick):
     assert 0 < quick["live_decode_frame_ms_p95"] < 1000
     # dragging the 20-D model's first live slider decoded in the browser (frames were recorded)
     assert 0 < quick["live"]["live_sliders_frame_ms_p95"]["median"] < 1000
+    # every page's first visit drew its picture, and the map opened in a new tab
+    assert set(quick["page_first_visit_s"]) == {p.key for p in PAGES}
+    assert all(0 < s < 60 for s in quick["page_first_visit_s"].values())
+    assert quick["firstvisit"]["picture"]["latent_map"] == "canvas.ll-base"
+    assert 0 < quick["firstvisit"]["app_open_to_map_s"]["median"] < 60
+    assert 0 < quick["live_decode_frame_ms_p95_throttled_4x"]["mnist_vae_2d"] < 1000
+    assert quick["throttled"]["busy_loop_slowdown"]["median"] > 2  # the throttle took hold
     assert quick["server_rss_mb"] > quick["memory"]["server_rss_mb_idle"] > 50
     assert 0.2 < quick["train_throughput_ratio"] < 5
     t = quick["livetrain"]
