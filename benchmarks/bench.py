@@ -108,6 +108,8 @@ PICTURE = """(sel) => {
     return all.find((e) => !e.dataset.llOld && e.getBoundingClientRect().width > 0
                          && (e.tagName !== "IMG" || (e.complete && e.naturalWidth > 0)));
 }"""
+DRAWN = ("(sel) => { const e = (" + PICTURE + ")(sel); return e ? e.tagName.toLowerCase() + '.'"
+         " + String(e.className.baseVal ?? e.className).split(' ')[0] : null; }")
 MARK_OLD = """() => { const walk = (root) => root.querySelectorAll("*").forEach((e) => {
     e.dataset.llOld = 1; if (e.shadowRoot) walk(e.shadowRoot); });
     walk(document.querySelector("[data-testid='stMain']")); }"""
@@ -120,7 +122,7 @@ def bench_first_visit(runs: int = 3) -> dict:
     Streamlit's scripts too). The server is warmed by one session visiting every page."""
     from playwright.sync_api import sync_playwright
 
-    from .lighthouse import warm
+    from .harness import warm
 
     times: dict[str, list[float]] = {}
     found: dict[str, str] = {}
@@ -138,22 +140,19 @@ def bench_first_visit(runs: int = 3) -> dict:
                     link = page.locator(f"[data-testid='stSidebar'] a[href='{page_url.rsplit('/', 1)[1]}']")
                     t0 = time.perf_counter()
                     link.first.click()
-                    try:
-                        page.wait_for_function(PICTURE, arg=FIRST_PICTURE.get(key),
-                                               timeout=60_000, polling="raf")
+                    try:  # what was found is named in the same poll (it may be redrawn after)
+                        seen = page.wait_for_function(DRAWN, arg=FIRST_PICTURE.get(key),
+                                                      timeout=60_000, polling="raf")
                     except Exception as e:
                         raise RuntimeError(f"{key}: no picture within 60 s") from e
                     times.setdefault(key, []).append(time.perf_counter() - t0)
-                    found[key] = page.evaluate(
-                        "(sel) => { const e = (" + PICTURE + ")(sel); return e.tagName.toLowerCase()"
-                        " + '.' + (e.className.baseVal ?? e.className).split(' ')[0]; }",
-                        FIRST_PICTURE.get(key))
+                    found[key] = seen.json_value()
                     print(key, f"{times[key][-1]:.2f} s", found[key], file=sys.stderr, flush=True)
                     page.context.close()
                 page = new_context(browser).new_page()  # a new tab: the app's own start as well
                 t0 = time.perf_counter()
                 page.goto(f"{url}/")
-                page.wait_for_function(PICTURE, timeout=60_000, polling="raf")
+                page.wait_for_function(DRAWN, timeout=60_000, polling="raf")
                 opened.append(time.perf_counter() - t0)
                 page.context.close()
             browser.close()

@@ -175,6 +175,18 @@ def page_urls(base: str) -> dict[str, str]:
     return {p.key: f"{base}/{p.url_path}" for p in PAGES}
 
 
+def warm(url: str):
+    """Visit every page once, so the server has built what it caches (a lecturer's first tour)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = new_context(browser).new_page()
+        for page_url in page_urls(url).values():
+            open_page(page, page_url, 180_000)
+        browser.close()
+
+
 def on_own_thread(fn):
     """fn() on a thread of its own, its result or exception handed back: Playwright's sync API
     keeps an event loop running on the calling thread (a browser test's session fixture, say),

@@ -20,16 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .harness import (
-    CHROMIUM_ARGS,
-    REPO,
-    chromium_path,
-    launch,
-    new_context,
-    open_page,
-    page_urls,
-    running_app,
-)
+from .harness import CHROMIUM_ARGS, REPO, chromium_path, running_app, warm
 
 LIGHTHOUSE = REPO / "benchmarks" / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices")
@@ -54,18 +45,6 @@ def audit(url: str) -> dict:
             "failing": sorted(k for k, a in audits.items()
                               if a.get("score") is not None and a["score"] < 0.9
                               and a.get("scoreDisplayMode") == "binary")}
-
-
-def warm(url: str):
-    """Visit every page once, so the server has built what it caches."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch(p)
-        page = new_context(browser).new_page()
-        for page_url in page_urls(url).values():
-            open_page(page, page_url, 180_000)
-        browser.close()
 
 
 def run(pages: list[str] | None = None, runs: int = 2) -> dict:
