@@ -206,6 +206,14 @@ def label(meta: dict) -> str:
     return f"{kind}, {meta['latent_dim']}-D{extra}"
 
 
+def the(meta: dict) -> str:
+    """A model named in a sentence: "the VAE, 2-D", "your VAE (β = 1, 5 epochs)"."""
+    name = label(meta)
+    if meta.get("session"):
+        return f"your {name.removeprefix('yours: ').replace(', ', ' (', 1)})"
+    return f"the {name}"
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _replay(path: str) -> dict | None:
     from vae_core.record import load_replay

@@ -16,7 +16,7 @@ is_live = live.enabled(meta)
 
 st.header("Latent map")
 st.markdown(
-    f"Each dot is one of the 10,000 test images, placed where the {catalog.label(meta)} "
+    f"Each dot is one of the 10,000 test images, placed where {catalog.the(meta)} "
     f"encodes it{' (its μ)' if meta['kind'] == 'vae' else ''}"
     f"{'; the axes are the first two principal components of the codes' if at.latent_dim > 2 else ''}. "
     + ("**Move the pointer over the map** (or tap, or use the arrow keys): the digit next to it is "

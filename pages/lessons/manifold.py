@@ -14,7 +14,7 @@ N = settings.integer("manifold_size", "n", 15, 5, 30)
 
 st.header("The learned manifold")
 st.markdown(
-    f"Decode a whole grid of points z over the plane of the {catalog.label(meta)} and lay "
+    f"Decode a whole grid of points z over the plane of {catalog.the(meta)} and lay "
     "the images out where their z is. Kingma & Welling step through the inverse Gaussian CDF, so "
     "each cell holds the same prior probability; even steps show the edges where the prior is thin."
 )

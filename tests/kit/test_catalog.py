@@ -29,6 +29,15 @@ def test_labels_say_what_a_model_is():
     assert names["mnist_vae_2d_kl_only"] == "VAE, 2-D, KL only"
 
 
+def test_a_model_in_a_sentence_is_the_shipped_one_or_yours():
+    assert catalog.the(catalog.by_name("mnist_vae_2d")) == "the VAE, 2-D"
+    yours = {"kind": "vae", "beta": 1.0, "session": True, "epochs_done": 3.0, "latent_dim": 2,
+             "train": {"loss": "elbo", "noise": "none"}}
+    assert catalog.label(yours) == "yours: VAE, β = 1, 3 epochs"
+    assert catalog.the(yours) == "your VAE (β = 1, 3 epochs)"
+    assert catalog.the({**yours, "kind": "ae"}) == "your autoencoder (3 epochs)"
+
+
 def test_models_lists_the_plain_vae_first_and_filters_by_property():
     first = catalog.models("mnist")[0]
     assert first["kind"] == "vae" and first["latent_dim"] == 2 and catalog.is_plain(first)
