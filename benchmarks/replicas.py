@@ -320,8 +320,7 @@ def _browsers(url: str, n: int, stop_at: float, png: bytes, out: list, killed: d
                 if pin and i == 0:
                     ctx.add_cookies([{"name": "LLREPLICA", "value": pin, "domain": host, "path": "/"}])
                 rec = {"clicks": 0, "images": 0, "images_missing": 0, "uploads": 0,
-                       "uploads_failed": 0, "errors": [], "replica": None, "recovered_s": [],
-                       "replica_after": None}
+                       "uploads_failed": 0, "errors": [], "replica": None, "replica_after": None}
                 pages.append((ctx.new_page(), rec))
                 out.append(rec)
             for page, rec in pages:
@@ -346,15 +345,11 @@ def _browsers(url: str, n: int, stop_at: float, png: bytes, out: list, killed: d
                             act(page, lambda p=page, x=x, y=y: p.mouse.click(x, y), 10_000)
                             rec["clicks"] += 1
                             rec["images" if _loaded(page, FIGURE, "decoded at") else "images_missing"] += 1
-                        now = time.perf_counter()
-                        if rec.get("failed_at") is not None:  # back at work after a failure
-                            rec["recovered_s"].append(now - rec.pop("failed_at"))
                         if killed.get("t") is not None and "after_kill_s" not in rec:
-                            rec["after_kill_s"] = now - killed["t"]  # first action done since
+                            rec["after_kill_s"] = time.perf_counter() - killed["t"]  # first done since
                             rec["replica_after"] = _replica_cookie(page)
                     except Exception as e:
                         rec["errors"].append(f"{type(e).__name__}: {str(e)[:120]}")
-                        rec.setdefault("failed_at", time.perf_counter())
         finally:
             browser.close()
 
@@ -467,8 +462,9 @@ def one_run(url: str, procs: dict, sessions: int, seconds: float, browsers: int,
 
         await asyncio.gather(sampler(), *(user(i) for i in range(sessions)))
 
-    driver = threading.Thread(target=_browsers, args=(url, browsers, stop_at, png, browser_recs, killed, kill),
-                              daemon=True) if browsers else None
+    driver = threading.Thread(target=_browsers, daemon=True,
+                              args=(url, browsers, stop_at, png, browser_recs, killed, kill)
+                              ) if browsers else None
     if driver:
         driver.start()
     run_async(main)
