@@ -305,7 +305,7 @@ def _browsers(url: str, n: int, stop_at: float, png: bytes, out: list, killed: d
     browser carries the balancer's cookie for that replica (the one to be killed). Like a
     student, a browser whose page shows it is reconnecting waits for it; it never reloads.
     `killed["t"]` (set by the run when it kills a replica) starts the clock of a browser's
-    recovery: its first action done after the kill."""
+    recovery: its first action begun after the kill, done."""
     from playwright.sync_api import sync_playwright
 
     from .harness import FIGURE, MAP, act, launch, new_context, open_page
@@ -336,6 +336,7 @@ def _browsers(url: str, n: int, stop_at: float, png: bytes, out: list, killed: d
                     try:
                         with contextlib.suppress(Exception):  # "Connecting…": wait, as a student would
                             page.wait_for_selector(CONNECTED, timeout=1000 * RECONNECT_S)
+                        began = time.perf_counter()
                         if k % 4 == 0:
                             _browser_upload(page, url, png, rec)
                         else:
@@ -345,8 +346,10 @@ def _browsers(url: str, n: int, stop_at: float, png: bytes, out: list, killed: d
                             act(page, lambda p=page, x=x, y=y: p.mouse.click(x, y), 10_000)
                             rec["clicks"] += 1
                             rec["images" if _loaded(page, FIGURE, "decoded at") else "images_missing"] += 1
-                        if killed.get("t") is not None and "after_kill_s" not in rec:
-                            rec["after_kill_s"] = time.perf_counter() - killed["t"]  # first done since
+                        # the first action begun after the kill (one begun before may have been
+                        # answered by the killed replica in its last moments)
+                        if killed.get("t") is not None and began > killed["t"] and "after_kill_s" not in rec:
+                            rec["after_kill_s"] = time.perf_counter() - killed["t"]
                             rec["replica_after"] = _replica_cookie(page)
                     except Exception as e:
                         rec["errors"].append(f"{type(e).__name__}: {str(e)[:120]}")
