@@ -1,7 +1,9 @@
 """A short lecture hall through Debian's HAProxy: 2 replicas, 10 websocket students and one
 Chromium for 20 s a run (benchmarks.replicas). With cookie affinity nothing fails and both
 replicas serve; without it the uploads that land on the other replica fail, and the run sees it;
-a replica killed halfway loses no student, and a browser on it reconnects by itself."""
+a replica killed halfway loses no student, and a browser on it reconnects by itself. The
+browser's goals (a few clicks, an upload, an action after the kill) are waited for, not counted
+inside the window."""
 
 import os
 import shutil
@@ -32,8 +34,8 @@ def test_with_affinity_every_action_image_and_upload_works_on_both_replicas(hall
     assert a["upload_http_status"] == {"204": a["uploads"]}
     assert set(a["sessions_per_replica"]) == {"r0", "r1"} and min(a["sessions_per_replica"].values()) >= 3
     b = a["browsers"]
-    assert b["clicks"] >= 3 and b["images_missing"] == 0 and b["errors"] == 0
-    assert b["uploads"] >= 1 and b["uploads_failed"] == 0
+    assert b["clicks"] >= replicas.BROWSER_GOALS["clicks"] and b["images_missing"] == 0 and b["errors"] == 0
+    assert b["uploads"] >= replicas.BROWSER_GOALS["uploads"] and b["uploads_failed"] == 0
 
 
 def test_without_affinity_uploads_reach_the_wrong_replica_and_the_run_sees_it(hall):
@@ -56,8 +58,10 @@ def test_a_replica_killed_halfway_sends_its_students_to_the_other(hall):
 def test_a_browser_on_the_killed_replica_reconnects_by_itself_and_works_again(hall):
     """Chromium pinned to r0 by the balancer's cookie: Streamlit's frontend notices the closed
     websocket, pings the server until the balancer answers from r1, and opens a new session
-    there; the next click decodes. No reload."""
+    there; the next click decodes. No reload. The driver keeps the browser going past the run's
+    window until it has acted after the kill (replicas.BROWSER_GRACE_S), so this asserts the
+    outcome, not how much fits in 20 s on a busy machine; the benchmark reports the time."""
     k = hall["kill"]["kill"]
     assert k["browsers_on_it"] == 1 and k["browsers_working_again"] == 1, k
-    assert k["browsers_moved_to"] == ["r1"] and max(k["browser_recovery_s"]) < 15
+    assert k["browsers_moved_to"] == ["r1"] and max(k["browser_recovery_s"]) < replicas.BROWSER_GRACE_S
     assert k["browser_errors_elsewhere"] == 0
