@@ -642,8 +642,8 @@ def readme_table(doc: dict) -> str:
         rows.append(_row("Train one now: one epoch of the preset, 60,000 images",
                          t["live_train_epoch_s"], "s", "≤ 5 s", t["live_train_epoch_s"]["median"] <= 5))
         rows.append(_row(f"Train one now: Start → first redrawn map (the page open "
-                         f"{t.get('page_open_before_start_s', 0):.0f} s before)", t["live_train_first_update_s"],
-                         "s", "≤ 2 s", t["live_train_first_update_s"] <= 2))
+                         f"{t.get('page_open_before_start_s', 0):.0f} s before)",
+                         t["live_train_first_update_s"], "s", "≤ 2 s", t["live_train_first_update_s"] <= 2))
         rows.append(_row("another session's click → digit while it trains (ratio to idle)",
                          t["click_ratio_training_to_idle"], "×", "≤ 1.5×",
                          t["click_ratio_training_to_idle"] <= 1.5))

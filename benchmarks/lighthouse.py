@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .harness import CHROMIUM_ARGS, REPO, chromium_path, running_app, warm
+from .harness import CHROMIUM_ARGS, REPO, chromium_path, page_urls, running_app, warm
 
 LIGHTHOUSE = REPO / "benchmarks" / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices")

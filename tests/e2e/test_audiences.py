@@ -109,8 +109,8 @@ def test_on_a_phone_a_drag_over_the_map_moves_the_live_decode(phone, app_url):
     digit = phone.locator("canvas.ll-digit").first
     first, frames = digit.evaluate("c => c.toDataURL()"), phone.evaluate("window.__latentLabFrames.length")
     scroll = phone.evaluate("document.querySelector(\"[data-testid='stMain']\").scrollTop")
-    touch_drag(phone, [(box["x"] + box["width"] * (0.2 + 0.02 * i), box["y"] + box["height"] * (0.8 - 0.02 * i))
-                       for i in range(30)])
+    touch_drag(phone, [(box["x"] + box["width"] * (0.2 + 0.02 * i),
+                        box["y"] + box["height"] * (0.8 - 0.02 * i)) for i in range(30)])
     phone.wait_for_function(f"window.__latentLabFrames.length >= {frames + 10}")
     assert digit.evaluate("c => c.toDataURL()") != first
     # the finger moved the decode, not the page
