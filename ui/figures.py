@@ -51,7 +51,7 @@ def cached(parts, build):
 def rings(ellipses: dict, color: str = "black") -> list[dict]:
     """{k: (n, 2) points} of k-sigma ellipses as map paths: 1-sigma solid, the others dashed."""
     return [{"uv": pts, "mode": "lines", "color": color, "width": 3 if k == 1 else 2,
-             "dash": "solid" if k == 1 else "dash"} for k, pts in ellipses.items()]
+             "dash": k != 1} for k, pts in ellipses.items()]
 
 
 def points(uv, color: str = "#000", size: int = 9, symbol: str = "circle") -> dict:

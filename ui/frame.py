@@ -112,7 +112,7 @@ def sidebar(spec: registry.PageSpec) -> tuple[str, dict | None]:
             with st.expander(f"{len(bad)} checkpoint file(s) skipped"):
                 for e in bad:
                     st.caption(f"`{Path(e.path).name}`: {e.problem}")
-    if presenter:  # a projector's 1024 px go to the page; the sidebar opens with its arrow
+    if presenter:  # a projector's width goes to the page; the header's arrow opens the sidebar
         st.set_page_config(initial_sidebar_state="collapsed")
         st.html(PRESENTER_CSS)
     return dataset, meta
@@ -145,8 +145,9 @@ def _model_picker(spec: registry.PageSpec, dataset: str) -> dict:
     choices = [m for m in catalog.models(dataset) if spec.models(m)]
     names = [m["name"] for m in choices]
     key = f"model@{spec.key}"  # one widget per page: each page offers its own models
-    preferred = st.session_state.get(MODEL)
-    st.session_state[key] = preferred if preferred in names else names[0]
+    preferred = st.session_state.get(MODEL)  # the user's last pick, on any page
+    first = next((m["name"] for m in choices if spec.prefer and spec.prefer(m)), names[0])
+    st.session_state[key] = preferred if preferred in names else first
     name = st.selectbox("Model", names, key=key,
                         format_func=lambda n: catalog.label(choices[names.index(n)]),
                         on_change=lambda: st.session_state.update({MODEL: st.session_state[key]}))
@@ -186,14 +187,41 @@ def presenting() -> bool:
     return bool(settings.value(PRESENTER))
 
 
+def intro(text: str):
+    """A page's opening paragraph; on a projector it folds away under the heading, so that the
+    picture comes first (the lecturer says it)."""
+    if presenting():
+        with st.expander("What this page shows"):
+            st.markdown(text)
+    else:
+        st.markdown(text)
+
+
+def slots() -> tuple:
+    """(controls, picture): two places a page fills in any order. A reader meets the controls
+    first; a projector shows the picture first, the controls under it."""
+    first, second = st.container(), st.container()
+    return (second, first) if presenting() else (first, second)
+
+
 # Presenter mode: a projector needs big type and big digits, not downloads and fine print
 PRESENTER_CSS = """<style>
 html, .stApp { font-size: 22px; }
 [data-testid="stMain"] h1 { font-size: 2.6rem; } [data-testid="stMain"] h2 { font-size: 2.2rem; }
 [data-testid="stMain"] h3 { font-size: 1.7rem; } [data-testid="stSidebar"] h1 { font-size: 1.6rem; }
 [data-testid="stDownloadButton"], [data-testid="stCaptionContainer"],
-[data-testid="stExpander"], header[data-testid="stHeader"] { display: none; }
+[data-testid="stToolbarActions"] { display: none; }
+/* The header stays: Streamlit keeps the control that reopens a collapsed sidebar there (and with
+   the sidebar, the pages and the presenter switch). It only stops hiding the page under a band. */
+header[data-testid="stHeader"] { background: transparent; pointer-events: none; }
+header[data-testid="stHeader"] button { pointer-events: auto; background: #fff; }
+/* a collapsed sidebar's links stay in the Tab order, off screen: Tab would wander there unseen
+   before it reached the control that opens it */
+[data-testid="stSidebar"][data-collapsed="true"] { visibility: hidden; }
 html body [data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1rem 1.5rem 2rem; }
+/* a picture fits the window's height under the heading, whatever its column's width */
+.ll-figure img { width: auto; max-width: 100%; max-height: calc(100vh - 230px); margin: 0 auto; }
+.ll-figure svg.ll-chart { max-height: calc(100vh - 230px); }
 [data-testid="stElementContainer"]:has(> .stBidiComponent),
 [data-testid="stElementContainer"] > .stBidiComponent { height: auto !important; }
 </style>"""

@@ -28,6 +28,12 @@ def two_d(meta: dict) -> bool:
     return meta["kind"] in ("vae", "ae") and meta["latent_dim"] == 2
 
 
+def spread_visible(meta: dict) -> bool:
+    """A VAE whose posteriors are wide enough to see: a 2-D VAE's σ is about 0.01 (its samples
+    decode to one picture), the 16-D VAE's 0.4-0.6."""
+    return meta["latent_dim"] > 2
+
+
 BOTH = ("mnist", "fashion-mnist")
 
 
@@ -41,6 +47,7 @@ class PageSpec:
     models: Callable[[dict], bool] | None = None  # the sidebar's model picker offers these
     datasets: tuple[str, ...] = BOTH  # the sidebar's data-set picker offers these
     default: bool = False
+    prefer: Callable[[dict], bool] | None = None  # the model shown first, until one is picked
 
     @property
     def url_path(self) -> str:
@@ -59,7 +66,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("loss_terms", "pages/lessons/loss_terms.py", "What each loss term does",
              ":material/balance:", "Lessons", datasets=("mnist",)),
     PageSpec("posterior", "pages/lessons/posterior.py", "One image, a distribution",
-             ":material/blur_circular:", "Lessons", plain_vae),
+             ":material/blur_circular:", "Lessons", plain_vae, prefer=spread_visible),
     PageSpec("manifold", "pages/lessons/manifold.py", "The manifold", ":material/grid_on:",
              "Lessons", two_d),
     PageSpec("your_digit", "pages/lessons/your_digit.py", "Your own digit", ":material/draw:",

@@ -102,6 +102,14 @@ def seed(key: str) -> Setting:
     return integer(key, "seed", 0, 0, 10_000)
 
 
+def advance(s: Setting) -> int:
+    """The next value of an integer setting (a seed), wrapping round at its top: a button that
+    draws "another one" moves the seed, so each press is new and the link still reproduces it."""
+    new = value(s) + 1 if value(s) < s.hi else s.lo
+    st.session_state[s.key] = new
+    return new
+
+
 def from_link(page: str, declared: Sequence[Setting]) -> dict:
     """The declared settings found in the link, checked, on the page's first run in this
     session only (later runs keep what the user did since); problems are collected."""

@@ -113,6 +113,12 @@ def gaussian_grid_uv(n: int, lo: float = 0.05, hi: float = 0.95) -> np.ndarray:
     return np.stack([uu.ravel(), vv.ravel()], 1)
 
 
+def share_inside(points: np.ndarray, grid: np.ndarray) -> float:
+    """The share of points (N, 2) inside the box a grid of points (M, 2) spans."""
+    lo, hi = grid.min(0), grid.max(0)
+    return float(np.all((points >= lo) & (points <= hi), axis=1).mean())
+
+
 def to_relative(uv, bounds) -> np.ndarray:
     """Plane coordinates as fractions of the bounds (0..1 on each axis)."""
     x0, x1, y0, y1 = bounds

@@ -16,17 +16,29 @@ STEPS = settings.integer("interp_steps", "steps", 10, 3, 20)
 SEED = settings.seed("interp_seed")
 
 st.header("Interpolate between two digits")
-st.markdown(
-    "Pick two test images; the strip decodes evenly spaced points on the straight line "
-    "(and on the arc) between their codes. In a VAE every step should look like a digit; "
-    "in the plain autoencoder the path crosses gaps where the decoder was never trained."
-)
+measured = ""
+pair = catalog.figures_file(f"contrast_{dataset}").get("pairs", {}).get(str(at.latent_dim))
+if pair and meta["name"] in (pair["vae"]["name"], pair["ae"]["name"]):
+    v, a = pair["vae"]["interpolation"], pair["ae"]["interpolation"]
+    measured = (
+        f" The slogan says a plain autoencoder's path falls into gaps between the clusters. "
+        f"Measured over {v['pairs']} seeded paths of {v['steps']} steps between test digits of "
+        f"different classes ({at.latent_dim}-D pair), the judge reads a confident digit at "
+        f"{v['confident']:.0%} of the VAE's steps and {a['confident']:.0%} of the autoencoder's, "
+        f"and the class changes {v['class_changes']:.1f} times along the VAE's paths against "
+        f"{a['class_changes']:.1f} along the autoencoder's: "
+        + ("between two real codes the autoencoder's paths stay on digits as well as the VAE's. "
+           if a["confident"] >= v["confident"] - 0.05 else "the autoencoder's paths leave the "
+           "digits more often. ")
+        + "Where the two differ is away from the codes: see *Autoencoder vs VAE*.")
+frame.intro("Pick two test images; the strip decodes evenly spaced points on the straight line "
+            "(and on the arc) between their codes." + measured)
 settings.use("interpolate", [A, B, STEPS, SEED])
 
 
 def randomize():
     st.session_state[A.key], st.session_state[B.key] = latent.random_pair(
-        at.labels, settings.value(SEED))
+        at.labels, settings.advance(SEED))
 
 
 def on_click():
@@ -38,16 +50,18 @@ def on_click():
         st.session_state["interp_next"] = "B" if which == "A" else "A"
 
 
-c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
-with c1:
-    st.markdown("**From**")
-    ia = widgets.test_image_picker(A, at, dataset)
-with c2:
-    st.markdown("**To**")
-    ib = widgets.test_image_picker(B, at, dataset)
-settings.number_input(SEED, "Seed", c3)
-c3.button("Random pair", on_click=randomize, icon=":material/shuffle:")
-steps = settings.slider(STEPS, "Steps")
+controls, picture = frame.slots()
+with controls:
+    c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
+    with c1:
+        st.markdown("**From**")
+        ia = widgets.test_image_picker(A, at, dataset)
+    with c2:
+        st.markdown("**To**")
+        ib = widgets.test_image_picker(B, at, dataset)
+    settings.number_input(SEED, "Seed", c3)
+    c3.button("Random pair", on_click=randomize, icon=":material/shuffle:")
+    steps = settings.slider(STEPS, "Steps")
 
 lin = latent.interpolate(at.mu[ia], at.mu[ib], steps, "linear")
 sph = latent.interpolate(at.mu[ia], at.mu[ib], steps, "spherical")
@@ -65,14 +79,14 @@ if twin:
                    "marks": [{"uv": tat.uv[ia], "text": "A", "symbol": "circle"},
                              {"uv": tat.uv[ib], "text": "B", "symbol": "circle"}],
                    "paths": [{"uv": tat.plane.to_plane(twin_lin)}]})
-st.markdown(f"Solid: the straight line; dashed: the arc. **Click a dot** to move endpoint "
-            f"{st.session_state.get('interp_next', 'A')}.")
-live.latent_map(panels, dataset, "interp_map", linked=False, on_click=on_click, max_size=440)
-
-for i, (caption, frames) in enumerate(strips.items()):
-    widgets.show_digit(mosaic(frames, steps, pad=2, fill=0.25), caption, f"strip_{i}", scale=4,
-                       alt=widgets.reading_of_many(frames, dataset, f"{caption}: {steps} steps "
-                                                   "from A to B"))
+with picture:  # the strips are the lesson; the map shows where the paths run
+    for i, (caption, frames) in enumerate(strips.items()):
+        widgets.show_digit(mosaic(frames, steps, pad=2, fill=0.25), caption, f"strip_{i}", scale=4,
+                           alt=widgets.reading_of_many(frames, dataset, f"{caption}: {steps} steps "
+                                                       "from A to B"))
+    st.markdown(f"Solid: the straight line; dashed: the arc. Clicks on dots move the endpoints in "
+                f"turn: **the next click moves {st.session_state.get('interp_next', 'A')}**.")
+    live.latent_map(panels, dataset, "interp_map", linked=False, on_click=on_click, max_size=440)
 first = next(iter(strips.values()))
 st.download_button("Animated GIF of the morph", widgets.gif(first), file_name="morph.gif",
                    mime="image/gif", icon=":material/animation:")

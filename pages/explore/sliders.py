@@ -30,11 +30,11 @@ settings.use("sliders", [Z, SEED, CLASS, COLS])
 
 def sample_prior():
     codes = at.mu if meta["kind"] == "ae" else None  # an AE: the Gaussian fitted to its codes
-    settings.set_vector(Z, latent.sample_prior(at.latent_dim, settings.value(SEED), codes))
+    settings.set_vector(Z, latent.sample_prior(at.latent_dim, settings.advance(SEED), codes))
 
 
 def from_test_digit():
-    index = at.random_member(settings.value(CLASS), settings.value(SEED))
+    index = at.random_member(settings.value(CLASS), settings.advance(SEED))
     settings.set_vector(Z, at.mu[index])
 
 

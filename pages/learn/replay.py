@@ -84,7 +84,7 @@ st.markdown(f"**What is a good loss value?** Nats per test image, reconstruction
 if view in ("loss", "beta"):
     widgets.table([{"model": label, "KL at the end (nats)": float(r["test_kl"][-1]),
                     "reconstruction at the end": float(r["test_recon"][-1]),
-                    "epochs": float(r["t"][-1])} for label, r in runs.items()])
+                    "epochs": f"{float(r['t'][-1]):g}"} for label, r in runs.items()])
     st.caption("What β changes: the larger the weight of the KL term, the fewer nats the codes "
                "may carry about their image (smaller KL) and the blurrier the reconstructions "
                "(more reconstruction nats). Test sample of 2,000 images, one draw of z each.")

@@ -13,7 +13,7 @@ own_word = "digits" if dataset == "mnist" else "clothes"
 labels = {d: catalog.DATASET_LABELS[d] for d in (dataset, other)}
 
 st.header("Anomalies")
-st.markdown(
+frame.intro(
     f"A VAE only knows how to draw what it was trained on. Give it something else entirely and "
     f"the negative ELBO (how many nats the image costs the model) rises, which makes it an "
     f"anomaly detector. Model: {catalog.label(meta)}, trained on {labels[dataset]}."
@@ -37,17 +37,18 @@ with st.spinner("Scoring both test sets…"):
     s = figures.cached(["anomaly-summary", meta["name"], dataset, other], scored)
 THRESHOLD = settings.number(f"anomaly_threshold_{meta['name']}", None, s["default"], s["lo"], s["hi"])
 settings.use("anomalies", [THRESHOLD])
-threshold = settings.slider(THRESHOLD, "Flag images whose −ELBO is above (nats)", step=1.0)
+controls, picture = frame.slots()
+threshold = settings.slider(THRESHOLD, "Flag images whose −ELBO is above (nats)", controls, step=1.0)
 own_flagged = anomaly.share_above(s["own_sorted"], threshold)
 other_flagged = anomaly.share_above(s["other_sorted"], threshold)
-m1, m2, m3, m4 = st.columns(4)
+m1, m2, m3, m4 = controls.columns(4)
 m1.metric("ROC AUC", f"{s['auc']:.3f}", help="Probability that a random foreign image scores "
           "higher than a random test image of the model's own data set; 0.5 is chance, 1 is perfect.")
 m2.metric(f"{own_word.capitalize()} flagged (false alarms)", f"{own_flagged:.1%}")
 m3.metric(f"{labels[other]} flagged (caught)", f"{other_flagged:.1%}")
 m4.metric("Uniform noise: ROC AUC", f"{s['auc_noise']:.3f}")
 if s["auc"] < 0.7:
-    st.warning(
+    controls.warning(
         f"Here the negative ELBO barely tells the two apart (AUC {s['auc']:.2f}): {labels[other]} "
         f"images are simpler (mostly black, few strokes), so they cost the model as few nats as "
         "its own data, or fewer. Likelihood-based generative models are known to fail this way on "
@@ -55,7 +56,7 @@ if s["auc"] < 0.7:
         "don't know?'); switch to MNIST in the sidebar for the direction that works.",
         icon=":material/lightbulb:")
 
-left, right = st.columns([2, 1])
+left, right = picture.columns([2, 1])
 with left:
     edges, top = s["edges"], max(max(c) for c in s["counts"].values())
     hist = charts.Chart((edges[0], edges[-1]), (0, top * 1.1), "−ELBO per image (nats; the "

@@ -24,7 +24,7 @@ SEED = settings.seed("noise_seed")
 names = class_names("mnist")
 
 st.header("Denoising")
-st.markdown(
+frame.intro(
     "A model trained on clean digits has never seen noise: asked to reconstruct a noisy one, it "
     "draws whatever clean digit the noise looks most like, often another one. The lecture's "
     "denoising autoencoder is trained differently: the **noisy image goes in, the clean image is "
@@ -34,7 +34,8 @@ if images is None:
     widgets.no_data_notice("mnist")
     st.stop()
 settings.use("denoising", [DIGIT, KIND, STRENGTH, SEED])
-c1, c2, c3, c4 = st.columns([2, 1.3, 1.2, 0.8], vertical_alignment="bottom")
+controls, picture = frame.slots()
+c1, c2, c3, c4 = controls.columns([2, 1.3, 1.2, 0.8], vertical_alignment="bottom")
 with c1:
     index = widgets.test_image_picker(DIGIT, at, "mnist")
 kind = settings.radio(KIND, "Noise", c2)
@@ -45,18 +46,11 @@ noisy = add_noise(clean, kind, strength, int(seed))
 pictures = [("clean test image", clean), (f"{kind}, strength {strength:.2f}", noisy)]
 pictures += [(catalog.label(m), figures.cached(["denoise", m["name"], noisy], lambda m=m: (
     denoise.reconstruct(catalog.model(m), noisy)[0]))) for m in models]
-for col, (caption, pic) in zip(st.columns(len(pictures)), pictures):
-    (c, p), = latent.judge_top(judge, pic, 1)
-    with col:
-        widgets.show_digit(pic, f"{caption}: reads {names[c]} ({p:.0%})", f"noise_{caption}",
-                           scale=5, download=False,
-                           alt=f"{caption}, which the judge reads as a {names[c]} ({p:.0%})")
-
 rows, xs = figs[kind], figs["strengths"]
 i = min(range(len(xs)), key=lambda j: abs(xs[j] - strength))
 palette = {"noisy": ("the noisy input", "#555", "dash"),
            **{m["name"]: (catalog.label(m), figures.COLORS[k], "") for k, m in enumerate(models)}}
-for col, key, title in zip(st.columns(2), ("accuracy", "psnr"), ("judge's accuracy", "PSNR (dB)")):
+for col, key, title in zip(picture.columns(2), ("accuracy", "psnr"), ("judge's accuracy", "PSNR (dB)")):
     series = [(palette[who][0], [v if v < 99 else None for v in r[key]], *palette[who][1:])
               for who, r in rows.items()]
     with col:
@@ -64,6 +58,12 @@ for col, key, title in zip(st.columns(2), ("accuracy", "psnr"), ("judge's accura
             f"{title} against the strength of {kind} noise, over all test digits: " + "; ".join(
                 f"{name}: " + ", ".join("–" if y is None else f"{y:.2f}" for y in ys)
                 for name, ys, _, _ in series))
+for col, (caption, pic) in zip(picture.columns(len(pictures)), pictures):
+    (c, p), = latent.judge_top(judge, pic, 1)
+    with col:
+        widgets.show_digit(pic, f"{caption}: reads {names[c]} ({p:.0%})", f"noise_{caption}",
+                           scale=5, download=False,
+                           alt=f"{caption}, which the judge reads as a {names[c]} ({p:.0%})")
 best = max(models, key=lambda m: rows[m["name"]]["accuracy"][i])
 st.markdown(
     f"**Measured on all {figs['n_images']:,} test digits** ({kind}, strength {xs[i]:.1f}): the "

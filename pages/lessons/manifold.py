@@ -13,19 +13,20 @@ GRID = settings.choice("manifold_grid", "grid", "gaussian", list(GRIDS))
 N = settings.integer("manifold_size", "n", 15, 5, 30)
 
 st.header("The learned manifold")
-st.markdown(
+frame.intro(
     f"Decode a whole grid of points z over the plane of {catalog.the(meta)} and lay "
     "the images out where their z is. Kingma & Welling step through the inverse Gaussian CDF, so "
     "each cell holds the same prior probability; even steps show the edges where the prior is thin."
 )
 settings.use("manifold", [GRID, N])
-c1, c2 = st.columns([2, 1])
+controls, shown = frame.slots()
+c1, c2 = controls.columns([2, 1])
 grid = settings.radio(GRID, "Grid", c1, format_func=GRIDS.get, horizontal=True)
 n = settings.slider(N, "Size n × n", c2)
 uv = latent.gaussian_grid_uv(n) if grid == "gaussian" else latent.grid_uv(at.bounds, n)
 picture = figures.cached(["manifold-page", at.key, grid, n], lambda: latent.mosaic_at(
     catalog.model(meta), at.plane, uv, n))
-left, right = st.columns([1, 1])
+left, right = shown.columns([1, 1])
 with left:
     live.latent_map([{"meta": meta, "title": f"the {n * n} grid points (crosses) over the test codes",
                       "paths": [figures.points(uv, size=6, symbol="cross")]}], dataset,
@@ -35,7 +36,10 @@ with right:
                        f"manifold_{meta['name']}_{grid}_{n}", scale=max(1, 560 // (28 * n)),
                        alt=f"a {n} by {n} grid of digits decoded from the grid points, "
                            "in the same places")
-if meta["kind"] == "ae":
-    st.caption("An autoencoder has no prior, so its Gaussian grid is just a grid around 0: see "
-               "how much of it falls outside the codes.")
+if meta["kind"] == "ae" and grid == "gaussian":
+    st.markdown(f"An autoencoder has no prior, so its Gaussian grid is N(0, I)'s quantiles all the "
+                f"same: a square from {uv.min():.1f} to {uv.max():.1f} that holds "
+                f"{latent.share_inside(at.uv, uv):.0%} of its test codes, in the middle of a map "
+                f"from {min(at.bounds):.0f} to {max(at.bounds):.0f}. Choose even steps to decode "
+                "the whole map.")
 frame.share([GRID, N])

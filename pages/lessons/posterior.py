@@ -15,10 +15,12 @@ DIGIT = settings.integer("post_digit", "digit", at.index_of(3, 0), 0, len(at.lab
 K = settings.integer("post_k", "k", 8, 1, 32)
 SEED = settings.seed("post_seed")
 MANY = settings.integer("post_many", None, 3, 3, 30)
-ENLARGE = settings.choice("post_blow", None, 20, (1, 2, 5, 10, 20, 50))
+# σ drawn true to scale where it is visible (16-D, 20-D); a 2-D VAE's ~0.01 needs enlarging
+ENLARGE = settings.choice(f"post_blow_{meta['name']}", None, 20 if at.latent_dim == 2 else 1,
+                          (1, 2, 5, 10, 20, 50))
 
 st.header("One image, a distribution")
-st.markdown(
+frame.intro(
     "The VAE's encoder does not return a point: it returns a mean μ and a spread σ, the Gaussian "
     "q(z | x) drawn here as its 1σ and 2σ ellipses. Training decodes samples "
     "**z = μ + σ · ε** with ε ~ N(0, I): the randomness is all in ε, so the gradient flows "
@@ -33,39 +35,45 @@ def on_click():
         st.session_state[DIGIT.key] = click["index"]
 
 
-c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
+controls, picture = frame.slots()
+c1, c2, c3 = controls.columns([2, 1, 1], vertical_alignment="bottom")
 with c1:
     index = widgets.test_image_picker(DIGIT, at, dataset)
 k = settings.slider(K, "Samples K", c2)
 seed = settings.number_input(SEED, "Seed", c3)
-c3.button("Resample ε", icon=":material/casino:",
-          on_click=lambda: st.session_state.update({SEED.key: (seed + 1) % 10_001}))
+c3.button("Resample ε", icon=":material/casino:", on_click=lambda: settings.advance(SEED))
 v = posterior.view(at, index, k, seed)
 mark = [{"uv": v["uv"], "text": "μ", "symbol": "x"}]
-live.latent_map([{"meta": meta, "title": "the whole map: click a dot to take that test image",
-                  "marks": mark, "paths": [{"uv": v["box"], "width": 2}]},
-                 {"meta": meta, "title": f"the square, zoomed {v['magnified']:.0f}×: ellipses 1σ (solid), "
-                  "2σ (dashed); circles: the K samples", "view": v["zoom"], "marks": mark,
-                  "paths": [*figures.rings(v["rings"]), figures.points(v["z_uv"])]}],
-                dataset, "post_map", linked=False, on_click=on_click, max_size=460)
 
 images = catalog.test_images(dataset)
 pics = latent.decode(vae, [v["mu"], *v["z"]])
-c1, c2, c3 = st.columns([1, 1, 2.2])
-with c1:
-    widgets.show_test_image(images, index, f"the input x: test #{index}, a {names[at.labels[index]]}", 6)
-with c2:
-    widgets.show_digit(pics[0], "decoded μ", "post_mu", scale=6,
-                       alt=widgets.reading(pics[0], dataset, "the digit decoded at μ"))
-with c3:
-    st.latex(r"z_i = \mu + \sigma \odot \varepsilon_i,\qquad \varepsilon_i \sim \mathcal{N}(0, I)")
-    st.markdown(f"σ is {v['sigma'].mean():.3f} on average over the {at.latent_dim} dimensions "
-                "here, against the prior's 1: " + ("the encoder is very sure where this image goes."
-                if v["sigma"].max() < 0.5 else "small where the model uses a dimension, about 1 "
-                "where it leaves it to the prior (see the KL per dimension below)."))
-widgets.show_digit(mosaic(pics[1:], min(k, 8), pad=1, fill=0.25),
-                   f"the {k} samples z = μ + σ·ε, decoded (seed {seed})", "post_samples", scale=4,
-                   alt=widgets.reading_of_many(pics[1:], dataset, f"the {k} samples, decoded"))
+with picture:  # the lesson first: one input, its decoded μ, and K decoded samples around it
+    c1, c2, c3 = st.columns([1, 1, 2.2])
+    with c1:
+        widgets.show_test_image(images, index, f"the input x: test #{index}, a {names[at.labels[index]]}", 5)
+    with c2:
+        widgets.show_digit(pics[0], "decoded μ", "post_mu", scale=5,
+                           alt=widgets.reading(pics[0], dataset, "the digit decoded at μ"))
+    with c3:
+        widgets.show_digit(mosaic(pics[1:], min(k, 4), pad=1, fill=0.25),
+                           f"the {k} samples z = μ + σ·ε, decoded (seed {seed})", "post_samples",
+                           scale=4, alt=widgets.reading_of_many(pics[1:], dataset,
+                                                                f"the {k} samples, decoded"))
+    live.latent_map([{"meta": meta, "title": "the whole map: click a dot to take that test image",
+                      "marks": mark, "paths": [{"uv": v["box"], "width": 2}]},
+                     {"meta": meta, "title": f"the square, zoomed {v['magnified']:.0f}×: ellipses 1σ "
+                      "(solid), 2σ (dashed); circles: the K samples", "view": v["zoom"], "marks": mark,
+                      "paths": [*figures.rings(v["rings"]), figures.points(v["z_uv"])]}],
+                    dataset, "post_map", linked=False, on_click=on_click, max_size=460)
+
+st.latex(r"z_i = \mu + \sigma \odot \varepsilon_i,\qquad \varepsilon_i \sim \mathcal{N}(0, I)")
+sure = v["sigma"].max() < 0.5
+st.markdown(f"σ is {v['sigma'].mean():.3f} on average over the {at.latent_dim} dimensions here, "
+            "against the prior's 1: " + (
+                "the encoder is very sure where this image goes, so the samples decode to nearly "
+                "the same picture. Choose the 16-D or 20-D VAE in the sidebar to see samples that "
+                "differ." if sure else "small where the model uses a dimension, about 1 where it "
+                "leaves it to the prior (see the KL per dimension below)."))
 if at.latent_dim == 2:
     with st.expander("The numbers: ε and z of each sample", expanded=k <= 8):
         widgets.table([{"sample": i + 1, "ε₁": e[0], "ε₂": e[1], "z₁": z[0], "z₂": z[1]}

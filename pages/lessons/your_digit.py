@@ -63,22 +63,20 @@ with left:
                "ellipses at 1σ and 2σ.")
 with right:
     c1, c2 = st.columns(2)
-    recon = latent.decode(vae, mu)[0]
-    with c1:
+    with c1:  # the input, and under it what the judge reads in it (not in a reconstruction)
         widgets.show_digit(x, "prepared 28×28 input", "yours_input", scale=5,
                            alt=widgets.reading(x, dataset, f"{source}, prepared like MNIST"))
-    with c2:
-        widgets.show_digit(recon, "VAE reconstruction (μ)", "yours_vae", scale=5,
-                           alt=widgets.reading(recon, dataset, "the VAE's reconstruction"))
-    if ae_meta is not None:
-        ae = catalog.model(ae_meta)
-        ae_recon = latent.decode(ae, latent.encode(ae, x[None])[0])[0]
-        with c1:
-            widgets.show_digit(ae_recon, "autoencoder reconstruction", "yours_ae", scale=5,
-                               alt=widgets.reading(ae_recon, dataset, "the autoencoder's reconstruction"))
-    if judge is not None:
-        top = latent.judge_top(catalog.model(judge), x)
-        with c2:
-            st.markdown(f"**The judge reads: {names[top[0][0]]}** ({top[0][1]:.0%})")
+        if judge is not None:
+            top = latent.judge_top(catalog.model(judge), x)
+            st.markdown(f"**The judge reads your input as {names[top[0][0]]}** ({top[0][1]:.0%})")
             for c, p in top[1:]:
                 st.caption(f"{names[c]}: {p:.1%}")
+    with c2:
+        recon = latent.decode(vae, mu)[0]
+        widgets.show_digit(recon, "VAE reconstruction (μ)", "yours_vae", scale=5,
+                           alt=widgets.reading(recon, dataset, "the VAE's reconstruction"))
+        if ae_meta is not None:
+            ae = catalog.model(ae_meta)
+            ae_recon = latent.decode(ae, latent.encode(ae, x[None])[0])[0]
+            widgets.show_digit(ae_recon, "autoencoder reconstruction", "yours_ae", scale=5,
+                               alt=widgets.reading(ae_recon, dataset, "the autoencoder's reconstruction"))

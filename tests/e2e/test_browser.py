@@ -176,7 +176,7 @@ def test_drawing_a_digit_shows_where_it_lands(page, app_url):
         page.mouse.move(x0 + w * 0.5, y0 + h * (0.15 + i * 0.035))
     act(page, page.mouse.up)
     page.get_by_text("The judge reads").wait_for(timeout=30_000)
-    assert "The judge reads: 1" in page.locator("[data-testid='stMain']").inner_text()
+    assert "The judge reads your input as 1" in page.locator("[data-testid='stMain']").inner_text()
     assert page.locator("[data-testid='stException']").count() == 0
     shot(page, "your_digit_drawn")
 

@@ -73,3 +73,12 @@ def test_the_cache_builds_once_per_distinct_content():
     assert figures.cached(["test-cache", a + 1], lambda: build(3)) == [3]
     assert figures.cached(["test-cache", a.astype(np.float64)], lambda: build(4)) == [4]
     assert calls == [1, 3, 4]
+
+
+def test_rings_draw_one_sigma_solid_and_the_others_dashed():
+    import numpy as np
+
+    from ui.figures import rings
+
+    one, two = rings({1: np.zeros((4, 2)), 2: np.zeros((4, 2))})
+    assert one["dash"] is False and two["dash"] is True  # the map dashes any truthy "dash"

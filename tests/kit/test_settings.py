@@ -81,3 +81,19 @@ def test_one_declaration_feeds_link_state_and_widget():
     fresh.run()
     assert not fresh.exception and fresh.session_state["k"] == 8
     assert fresh.session_state["kind"] == "gaussian" and not fresh.warning
+
+
+def test_advance_moves_a_seed_on_and_wraps_at_its_top():
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        import streamlit as st
+
+        from ui import settings
+
+        s = settings.seed("s")
+        st.session_state.setdefault("s", 9_999)
+        st.session_state["seen"] = [settings.advance(s) for _ in range(3)]
+
+    at = AppTest.from_function(page).run()
+    assert at.session_state["seen"] == [10_000, 0, 1]

@@ -111,9 +111,13 @@ def test_latent_map_on_a_higher_dimensional_model_uses_its_pca_plane():
 def test_sliders_sample_from_the_prior_with_the_seed():
     at = open_page("sliders", live=False)
     at.number_input(key="slider_seed").set_value(7).run()
-    at.button[0].click().run()  # "Sample from the prior"
-    z = [at.session_state[f"z_mnist_vae_2d_{i}"] for i in range(2)]
-    assert np.allclose(z, np.round(latent.sample_prior(2, 7), 2), atol=1e-6)
+    zs = []
+    for seed in (8, 9, 10):  # each press draws a new z with the next seed, and the link says so
+        at.button[0].click().run()  # "Sample from the prior"
+        zs.append([at.session_state[f"z_mnist_vae_2d_{i}"] for i in range(2)])
+        assert np.allclose(zs[-1], np.round(latent.sample_prior(2, seed), 2), atol=1e-6)
+        assert at.session_state["slider_seed"] == seed and param(at, "seed") == str(seed)
+    assert len({tuple(z) for z in zs}) == 3
     at.slider(key="z_mnist_vae_2d_0").set_value(2.5).run()
     assert at.session_state["z_mnist_vae_2d"][0] == 2.5 and not at.exception
     assert param(at, "z").startswith("2.50,")
@@ -132,9 +136,14 @@ def test_sliders_start_from_a_test_digit_and_traverse_20d():
 def test_interpolate_random_pair_and_steps():
     at = open_page("interpolate")
     at.number_input(key="interp_seed").set_value(4).run()
-    at.button[0].click().run()
-    a, b = latent.random_pair(labels(), 4)
-    assert (at.session_state["interp_a"], at.session_state["interp_b"]) == (a, b)
+    pairs = []
+    for seed in (5, 6, 7):  # "Random pair": a new pair each press, kept in the link
+        at.button[0].click().run()
+        a, b = latent.random_pair(labels(), seed)
+        assert (at.session_state["interp_a"], at.session_state["interp_b"]) == (a, b)
+        assert (param(at, "a"), param(at, "b"), param(at, "seed")) == (str(a), str(b), str(seed))
+        pairs.append((a, b))
+    assert len(set(pairs)) == 3
     assert at.session_state["interp_a_class"] == labels()[a]  # the pickers follow the index
     at.slider(key="interp_steps").set_value(15).run()
     assert not at.exception and len(images(at)) == 3  # VAE linear, spherical, AE linear
@@ -207,8 +216,19 @@ def test_loss_terms_show_the_evaluated_numbers_and_turn_beta():
     assert param(at, "beta") == "β = 4"
 
 
+def test_posterior_opens_where_its_samples_differ_and_draws_sigma_to_scale():
+    at = open_page("posterior")  # a 2-D VAE's σ is ~0.01: its samples decode to one picture
+    assert at.sidebar.selectbox(key="model@posterior").value == "mnist_vae_16d"
+    assert at.session_state["post_blow_mnist_vae_16d"] == 1 and not at.exception
+    assert not any("nearly the same picture" in m.value for m in at.markdown)
+    at.sidebar.selectbox(key="model@posterior").set_value("mnist_vae_2d").run()
+    assert at.session_state["post_blow_mnist_vae_2d"] == 20
+    assert any("nearly the same picture" in m.value for m in at.markdown)
+
+
 def test_posterior_samples_follow_the_reparameterization_trick():
     at = open_page("posterior")
+    at.sidebar.selectbox(key="model@posterior").set_value("mnist_vae_2d").run()
     at.selectbox(key="post_digit_class").set_value(5).run()
     at.slider(key="post_k").set_value(4).run()
     seed = at.session_state["post_seed"]
@@ -234,6 +254,7 @@ def test_posterior_shows_this_images_elbo_as_the_cli_computes_it(data_root, monk
     monkeypatch.setenv("LATENT_LAB_DATA", str(data_root))
     catalog.test_images.clear()
     at = open_page("posterior")
+    at.sidebar.selectbox(key="model@posterior").set_value("mnist_vae_2d").run()
     at.selectbox(key="post_digit_class").set_value(8).run()
     index = open_atlas(CHECKPOINTS / "mnist_vae_2d.safetensors").index_of(8, 0)
     f = image_figures(load_model(CHECKPOINTS / "mnist_vae_2d.safetensors"),
@@ -270,7 +291,7 @@ def test_your_digit_upload_lands_on_the_map_and_is_judged():
     img.save(buf, format="PNG")
     at.file_uploader(key="upload").upload("one.png", buf.getvalue()).run()
     assert not at.exception and not at.warning
-    assert any("The judge reads: 1" in m.value for m in at.markdown)
+    assert any("The judge reads your input as 1" in m.value for m in at.markdown)
     at.file_uploader(key="upload").upload("notes.txt", b"not a picture at all").run()
     assert any("Cannot use your upload" in w.value for w in at.warning) and not at.exception
 
@@ -309,7 +330,7 @@ def test_garbage_in_the_link_falls_back_with_a_notice(params):
     at.switch_page(by_key("posterior").file).run()  # a deep link: digit, k, seed are checked
     assert not at.exception
     assert at.session_state["dataset"] == "mnist"
-    assert at.sidebar.selectbox(key="model@posterior").value == "mnist_vae_2d"
+    assert at.sidebar.selectbox(key="model@posterior").value == "mnist_vae_16d"  # its default
     assert at.session_state["post_k"] == 8 and at.session_state["post_seed"] == 0
     warnings = " ".join(w.value for w in at.warning)
     assert "not usable" in warnings and len(warnings) < 1000

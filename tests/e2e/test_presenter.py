@@ -1,0 +1,63 @@
+"""Presenter mode on a projector, every page (1280 × 720 and 1024 × 768): the page's main
+picture lies wholly inside the first screen, and the lecturer can always get back to the sidebar
+and leave presenter mode, with the keyboard alone (it used to hide the only way back)."""
+
+import pytest
+
+from benchmarks.harness import MAP, new_context, open_page, page_urls
+
+SCREENS = {"1280x720": {"width": 1280, "height": 720}, "1024x768": {"width": 1024, "height": 768}}
+# Each page's main picture: what a projector must show without scrolling.
+PICTURE = {
+    "latent_map": MAP,
+    "sliders": "canvas.ll-digit",
+    "interpolate": "figure.ll-figure:has(figcaption:text('linear')) img",
+    "ae_vs_vae": MAP,
+    "loss_terms": MAP,
+    "posterior": "figure.ll-figure:has(figcaption:text('samples z')) img",
+    "manifold": "figure.ll-figure:has(figcaption:text('decoded grid')) img",
+    "denoising": "figure.ll-figure svg.ll-chart",
+    "anomalies": "figure.ll-figure svg.ll-chart",
+}
+
+
+@pytest.fixture(params=SCREENS)
+def projector(browser, request):
+    ctx = new_context(browser, viewport=SCREENS[request.param])
+    yield ctx.new_page()
+    ctx.close()
+
+
+@pytest.mark.parametrize("key", PICTURE)
+def test_each_page_shows_its_picture_on_the_first_screen(projector, app_url, key):
+    open_page(projector, page_urls(app_url)[key] + "?presenter=1")
+    picture = projector.locator(PICTURE[key]).first
+    picture.wait_for(timeout=60_000)
+    projector.wait_for_timeout(300)  # components lay themselves out once they know their width
+    box, screen = picture.bounding_box(), projector.viewport_size
+    assert box["width"] >= 150 and box["height"] >= 60, box  # a picture, not a thumbnail
+    assert box["x"] >= 0 and box["y"] >= 0, box
+    assert box["x"] + box["width"] <= screen["width"] + 0.5, box
+    assert box["y"] + box["height"] <= screen["height"] + 0.5, box  # no scrolling to see it
+
+def test_the_sidebar_and_leaving_presenter_mode_are_reachable_by_keyboard(projector, app_url):
+    open_page(projector, app_url + "/interpolate?presenter=1")
+    sidebar = projector.locator("[data-testid='stSidebar']")
+    assert sidebar.get_attribute("data-collapsed") == "true"
+    expand = projector.locator("[data-testid='stExpandSidebarButton']")
+    box = expand.bounding_box()
+    assert box and box["width"] >= 24 and box["height"] >= 24  # visible, not 0 x 0
+    for _ in range(10):  # Tab from the top of the page to the control
+        projector.keyboard.press("Tab")
+        if projector.evaluate("document.activeElement.dataset.testid") == "stExpandSidebarButton":
+            break
+    else:
+        pytest.fail("the control that opens the sidebar cannot be reached with Tab")
+    projector.keyboard.press("Enter")
+    projector.wait_for_selector("[data-testid='stSidebar'][data-collapsed='false']")
+    toggle = sidebar.get_by_role("switch", name="Presenter mode")
+    toggle.focus()
+    projector.keyboard.press("Space")
+    projector.wait_for_function("!new URL(location.href).searchParams.has('presenter')")
+    size = projector.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    assert size < 22  # presenter mode's large type is gone
