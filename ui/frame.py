@@ -9,12 +9,12 @@ import logging
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import streamlit as st
 
-from . import catalog, registry, settings
+from . import catalog, glossary, registry, settings
 
 FAVICON = "🔢"  # an emoji favicon is drawn by the browser: no request leaves the machine
 PRESENTER = settings.flag("presenter", "presenter", False)
@@ -29,6 +29,7 @@ class Context:
     spec: registry.PageSpec
     dataset: str
     model: dict | None  # the sidebar's model, for pages that offer one
+    linked: set = field(default_factory=set)  # glossary terms already linked on this page
 
 
 _run = threading.local()  # one script run at a time per thread
@@ -188,13 +189,20 @@ def presenting() -> bool:
 
 
 def intro(text: str):
-    """A page's opening paragraph; on a projector it folds away under the heading, so that the
-    picture comes first (the lecturer says it)."""
+    """A page's opening paragraph, its words linked to the glossary where the page first uses
+    them; on a projector it folds away under the heading, so that the picture comes first (the
+    lecturer says it)."""
+    text = glossary.link(text, context().linked)
     if presenting():
         with st.expander("What this page shows"):
             st.markdown(text)
     else:
         st.markdown(text)
+
+
+def say(text: str, where=st):
+    """A page's paragraph, its glossary words linked where the page first uses them."""
+    where.markdown(glossary.link(text, context().linked))
 
 
 def slots() -> tuple:
@@ -220,7 +228,7 @@ header[data-testid="stHeader"] button { pointer-events: auto; background: #fff; 
 [data-testid="stSidebar"][data-collapsed="true"] { visibility: hidden; }
 html body [data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1rem 1.5rem 2rem; }
 /* a picture fits the window's height under the heading, whatever its column's width */
-.ll-figure img { width: auto; max-width: 100%; max-height: calc(100vh - 230px); margin: 0 auto; }
+.ll-figure img { width: auto; max-width: 100%; max-height: calc(100vh - 300px); margin: 0 auto; }
 .ll-figure svg.ll-chart { max-height: calc(100vh - 230px); }
 [data-testid="stElementContainer"]:has(> .stBidiComponent),
 [data-testid="stElementContainer"] > .stBidiComponent { height: auto !important; }

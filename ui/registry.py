@@ -55,6 +55,10 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
+    PageSpec("start", "pages/start/start.py", "Start here", ":material/flag:", "Start",
+             datasets=("mnist",)),
+    PageSpec("glossary", "pages/start/glossary.py", "Glossary", ":material/menu_book:", "Start",
+             datasets=("mnist",)),
     PageSpec("latent_map", "pages/explore/latent_map.py", "Latent map", ":material/scatter_plot:",
              "Explore", any_model, default=True),
     PageSpec("sliders", "pages/explore/sliders.py", "Sliders over z", ":material/tune:",

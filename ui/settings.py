@@ -33,6 +33,7 @@ class Setting:
     lo: Any = None  # numbers: bounds; vectors: one bound per coordinate
     hi: Any = None
     options: tuple = ()  # choices
+    aliases: tuple[str, ...] = ()  # older URL names still read from links (never written)
 
     def bound(self, **changes) -> Setting:
         """The same setting with a range or options known only at run time (a model's)."""
@@ -76,8 +77,9 @@ def _number(v) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool) and not math.isnan(v)
 
 
-def integer(key: str, url: str | None, default: int, lo: int, hi: int) -> Setting:
-    return Setting(key, url, default, "int", lo, hi)
+def integer(key: str, url: str | None, default: int, lo: int, hi: int,
+            aliases: tuple[str, ...] = ()) -> Setting:
+    return Setting(key, url, default, "int", lo, hi, aliases=aliases)
 
 
 def number(key: str, url: str | None, default: float, lo: float, hi: float) -> Setting:
@@ -119,12 +121,13 @@ def from_link(page: str, declared: Sequence[Setting]) -> dict:
     done.add(page)
     values = {}
     for s in declared:
-        if s.url is None or s.url not in st.query_params:
+        name = next((n for n in (s.url, *s.aliases) if n is not None and n in st.query_params), None)
+        if name is None:
             continue
         try:
-            values[s.key] = s.parse(st.query_params[s.url])
+            values[s.key] = s.parse(st.query_params[name])
         except urlstate.BadParam as e:
-            st.session_state.setdefault(PROBLEMS, []).append(f"`{s.url}`: {e}")
+            st.session_state.setdefault(PROBLEMS, []).append(f"`{name}`: {e}")
     return values
 
 

@@ -14,7 +14,9 @@ shipped checkpoints:
 - the codes: their spread, and the KL from the Gaussian fitted to them to N(0, I);
 - interpolation: straight paths between the codes of seeded pairs of test digits of different
   classes: how often the judge's class changes along a path (1 is a clean morph), and the pixel
-  distance between consecutive steps (a large jump is a gap crossed).
+  distance between consecutive steps (a large jump is a gap crossed);
+- the loss-term ablations (the plain 2-D VAE's network trained with another loss or β): what
+  their prior samples are, judged, and where their codes sit.
 """
 
 from __future__ import annotations
@@ -122,6 +124,17 @@ def measure(meta: dict, judge, real_features: np.ndarray, n: int = N_SAMPLES, gr
     }
 
 
+def prior_samples(meta: dict, judge, real_features: np.ndarray, n: int = N_SAMPLES,
+                  seed: int = 0) -> dict:
+    """What z ~ N(0, I) decodes to through one model, judged; and where its test codes sit."""
+    model, at = load_model(meta["path"]), open_atlas(meta["path"])
+    z = np.random.default_rng(seed).standard_normal((n, at.latent_dim)).astype(np.float32)
+    mean, cov = fitted_gaussian(at.mu.astype(np.float64))
+    return {"name": meta["name"], "prior": class_figures(judged(judge, decode(model, z)), real_features),
+            "codes": {"abs_p99": float(np.quantile(np.abs(at.mu), 0.99)),
+                      "kl_fitted_to_prior": kl_to_prior(mean, cov)}}
+
+
 def report(folder, dataset: str = "mnist", root=None, seed: int = 0) -> dict:
     good, _ = list_checkpoints(folder)
     judge_meta = next(m for m in good if m["kind"] == "classifier" and m["dataset"] == dataset)
@@ -146,6 +159,13 @@ def report(folder, dataset: str = "mnist", root=None, seed: int = 0) -> dict:
             continue
         out["pairs"][str(vae["latent_dim"])] = {
             m["kind"]: measure(m, judge, real, seed=seed) for m in (vae, twin)}
+    # the loss-term ablations: the plain 2-D VAE's network with another loss (or β)
+    base = next((m for m in good if m["kind"] == "vae" and m["dataset"] == dataset and plain(m)
+                 and m["latent_dim"] == 2), None)
+    out["ablations"] = {m["name"]: prior_samples(m, judge, real, seed=seed) for m in good
+                        if base and m["kind"] == "vae" and m["config"] == base["config"]
+                        and m["dataset"] == dataset and not plain(m)
+                        and (m.get("train") or {}).get("noise", "none") == "none"}
     return out
 
 

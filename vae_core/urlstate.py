@@ -99,3 +99,9 @@ def parse_all(params, parsers: dict[str, Callable]) -> tuple[dict, list[str]]:
 
 def format_vector(z) -> str:
     return ",".join(f"{float(x):.2f}" for x in z)
+
+
+def format_view(v) -> str:
+    """A zoom window [x0, x1, y0, y1] for a link: five significant digits (a map zoomed 200x is
+    a few hundredths wide)."""
+    return ",".join(f"{float(x):.5g}" for x in v)

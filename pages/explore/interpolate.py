@@ -54,10 +54,10 @@ controls, picture = frame.slots()
 with controls:
     c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
     with c1:
-        st.markdown("**From**")
+        frame.say("**From**")
         ia = widgets.test_image_picker(A, at, dataset)
     with c2:
-        st.markdown("**To**")
+        frame.say("**To**")
         ib = widgets.test_image_picker(B, at, dataset)
     settings.number_input(SEED, "Seed", c3)
     c3.button("Random pair", on_click=randomize, icon=":material/shuffle:")
@@ -84,7 +84,7 @@ with picture:  # the strips are the lesson; the map shows where the paths run
         widgets.show_digit(mosaic(frames, steps, pad=2, fill=0.25), caption, f"strip_{i}", scale=4,
                            alt=widgets.reading_of_many(frames, dataset, f"{caption}: {steps} steps "
                                                        "from A to B"))
-    st.markdown(f"Solid: the straight line; dashed: the arc. Clicks on dots move the endpoints in "
+    frame.say(f"Solid: the straight line; dashed: the arc. Clicks on dots move the endpoints in "
                 f"turn: **the next click moves {st.session_state.get('interp_next', 'A')}**.")
     live.latent_map(panels, dataset, "interp_map", linked=False, on_click=on_click, max_size=440)
 first = next(iter(strips.values()))

@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 from ui import catalog, frame, live, settings, widgets
-from vae_core import latent
+from vae_core import latent, urlstate
 from vae_core.data import class_names
 
 ctx = frame.context()
@@ -12,10 +12,11 @@ meta, dataset = ctx.model, ctx.dataset
 at = catalog.atlas(meta)
 x0, x1, y0, y1 = at.bounds
 AT = settings.vector("map_at", "at", (x0, y0), (x1, y1))  # the kept spot, in links
+ZOOM = settings.vector("map_zoom", "zoom", (-1e3,) * 4, (1e3,) * 4)  # the zoom window, in links
 is_live = live.enabled(meta)
 
 st.header("Latent map")
-st.markdown(
+frame.intro(
     f"Each dot is one of the 10,000 test images, placed where {catalog.the(meta)} "
     f"encodes it{' (its μ)' if meta['kind'] == 'vae' else ''}"
     f"{'; the axes are the first two principal components of the codes' if at.latent_dim > 2 else ''}. "
@@ -31,13 +32,16 @@ def on_click():
         st.session_state["map_click"] = click
 
 
-link = settings.use("latent_map", [], derived=[AT])
+link = settings.use("latent_map", [], derived=[AT, ZOOM])
+if ZOOM.key in link:
+    st.session_state[ZOOM.key] = link[ZOOM.key]
 if AT.key in link:
     st.session_state["map_click"] = {"uv": np.asarray(link[AT.key], np.float32), "index": None}
 state = st.session_state.setdefault("map_click", {"uv": None, "index": None})
 kept = [] if state["uv"] is None else [{"uv": state["uv"], "text": "kept"}]
 live.latent_map([{"meta": meta, "marks": kept}], dataset, "map", live=is_live, on_click=on_click,
-                png="latent_map")
+                png="latent_map", zoom=st.session_state.get(ZOOM.key))
+view = (live.zooms("map") or [st.session_state.get(ZOOM.key)])[0]
 
 if state["uv"] is None:
     st.info("Click the map to keep a spot: its decoded digit appears here, with a PNG.",
@@ -54,8 +58,9 @@ else:
         label = class_names(dataset)[at.labels[i]]
         with c2:
             if images is None:
-                st.markdown(f"Nearest dot: test #{i}, a {label}.")
+                frame.say(f"Nearest dot: test #{i}, a {label}.")
                 widgets.no_data_notice(dataset)
             else:
                 widgets.show_test_image(images, i, f"the test image you clicked: #{i}, a {label}")
-frame.share(at=None if state["uv"] is None else AT.format(state["uv"]))
+frame.share(at=None if state["uv"] is None else AT.format(state["uv"]),
+            zoom=None if view is None else urlstate.format_view(view))

@@ -19,7 +19,7 @@ COLS = settings.integer("traverse_cols", None, 9, 5, 15)
 names = class_names(dataset)
 
 st.header("Sliders over z")
-st.markdown(
+frame.intro(
     "One slider per latent coordinate. The decoder turns the vector z into an image: "
     "move one coordinate at a time and see which feature of the image it controls. "
     + ("The prior N(0, I) covers about ±3 on each axis." if meta["kind"] == "vae" else
@@ -56,7 +56,7 @@ if live.enabled(meta):
     shares = [2.4, 1.4]
     left, right = st.columns(shares)
     with left:
-        st.markdown("Drag a slider: the digit follows live, decoded in your browser; the map's "
+        frame.say("Drag a slider: the digit follows live, decoded in your browser; the map's "
                    "mark moves when you let go.")
         live.live_sliders(meta, z, lo, hi, f"live_{Z.key}", on_live_release)
         st.download_button("PNG of this z", png_bytes(latent.decode(m, z)[0], scale=10),
@@ -78,7 +78,7 @@ with right:
 
 if at.latent_dim > 2:
     st.subheader("Latent traversal")
-    st.markdown("Each row sweeps one coordinate from its low to its high end, the others held "
+    frame.say("Each row sweeps one coordinate from its low to its high end, the others held "
                 "at the current z: rows that do not change are dimensions the model left unused.")
     cols = settings.slider(COLS, "Columns")
     widgets.show_digit(latent.traversal_grid(m, z, lo, hi, cols), "rows: z1 … zD; columns: "

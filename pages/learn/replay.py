@@ -21,7 +21,7 @@ VIEW = settings.choice("replay_view", "view", next(iter(VIEWS)), list(VIEWS))
 FRAME = settings.integer("replay_frame", "frame", 0, 0, 999)
 
 st.header("Watch it learn")
-st.markdown(
+frame.intro(
     "Every shipped model was trained with a recorder switched on: the codes of 2,000 fixed test "
     "images, the loss terms and a decoded grid, at the start, at 1/64, 1/32, … 1/2 of the first "
     "epoch (where most of the change happens) and after every epoch. **Press play.** The dashed "
@@ -68,16 +68,16 @@ def watch_for(label: str, r: dict) -> str:
 
 
 for col, (label, r) in zip(st.columns(len(runs)), runs.items()):
-    col.markdown(watch_for(label, r))
+    frame.say(watch_for(label, r), col)
 deep = next(iter(catalog.models("mnist", ("vae",), 20, plain=True)), None)
 good = [f"{catalog.label(m)} {catalog.eval_figures(m['name'])['neg_elbo']:.1f}"
         for m in (vae, deep) if m is not None and catalog.eval_figures(m["name"])]
 if any(facts(r).get("kl_rise") for r in runs.values()):
-    st.markdown("**Why does the KL go up during training?** At first the decoder learns an "
+    frame.say("**Why does the KL go up during training?** At first the decoder learns an "
                 "average digit, and the cheapest encoder sends no information through z: the KL "
                 "falls to almost nothing. Once the decoder can use z to draw a better digit, "
                 "paying nats of KL buys more nats of reconstruction, and the KL climbs.")
-st.markdown(f"**What is a good loss value?** Nats per test image, reconstruction plus KL, lower is "
+frame.say(f"**What is a good loss value?** Nats per test image, reconstruction plus KL, lower is "
             "better: 784 ln 2 = 543 for a decoder that says 0.5 for every pixel; on the whole test "
             f"set, {' and '.join(good)} (`checkpoints/eval/`). Compare only numbers of the same "
             "convention: here the cross-entropy is summed over the 784 pixels, as in pytorch/examples.")

@@ -14,7 +14,7 @@ EPOCHS = settings.integer("train_epochs", "epochs", PRESET.epochs, 1, 20)
 IMAGES = settings.choice("train_images", "images", PRESET.n_images, (10_000, 30_000, 60_000))
 
 st.header("Train one now")
-st.markdown(
+frame.intro(
     f"Train a {PRESET.latent_dim}-D model on MNIST here, on the server, while everyone watches its "
     "map form (2,000 fixed test images), its loss terms fall and its decoded grid sharpen. "
     f"The preset (a VAE, β = 1, {PRESET.epochs} epochs of 60,000 images) takes about a minute. "

@@ -17,7 +17,7 @@ models.sort(key=lambda m: (catalog.noise_of(m) != "none", m["kind"] != "vae"))  
 images, judge = catalog.test_images("mnist"), catalog.model(catalog.judge("mnist"))
 at = catalog.atlas(models[0])
 example = figs["example"]
-DIGIT = settings.integer("noise_digit", "digit", at.index_of(2, 0), 0, len(at.labels) - 1)
+DIGIT = settings.integer("noise_digit", "image", at.index_of(2, 0), 0, len(at.labels) - 1, ("digit",))
 KIND = settings.choice("noise_kind", "noise", example["kind"], NOISES)
 STRENGTH = settings.number("noise_strength", "strength", example["strength"], 0.0, 1.0)
 SEED = settings.seed("noise_seed")
@@ -65,7 +65,7 @@ for col, (caption, pic) in zip(picture.columns(len(pictures)), pictures):
                            scale=5, download=False,
                            alt=f"{caption}, which the judge reads as a {names[c]} ({p:.0%})")
 best = max(models, key=lambda m: rows[m["name"]]["accuracy"][i])
-st.markdown(
+frame.say(
     f"**Measured on all {figs['n_images']:,} test digits** ({kind}, strength {xs[i]:.1f}): the "
     f"judge reads {rows['noisy']['accuracy'][i]:.0%} of the noisy inputs right, "
     + ", ".join(f"{rows[m['name']]['accuracy'][i]:.0%} of the {catalog.label(m)}'s reconstructions"
@@ -76,4 +76,4 @@ st.markdown(
 st.caption(f"From `{figs['command']}` (checkpoints/eval/denoising_mnist.json); the default "
            f"strength is where the measured curve says the denoising VAE works best (at least 90% "
            f"read right, the largest gain over the noisy input).")
-frame.share([KIND, STRENGTH, SEED], digit=index)
+frame.share([KIND, STRENGTH, SEED], image=index)

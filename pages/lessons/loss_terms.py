@@ -23,7 +23,7 @@ BETA = settings.choice("loss_beta", "beta", "β = 1 (the VAE)", list(VARIANTS))
 SEED = settings.seed("loss_seed")
 
 st.header("What each loss term does")
-st.markdown(
+frame.intro(
     "The VAE's loss is **reconstruction + β · KL**. Reconstruction alone spreads the codes into "
     "separated, scattered clusters with gaps between them; the KL term alone pulls every code "
     "onto N(0, I), one blob where the classes mix; together they give compact clusters that "
@@ -47,12 +47,12 @@ def figures_line(meta: dict) -> str:
 live.latent_map([{"meta": VARIANTS[v], "title": title} for title, v in THREE.items()], "mnist",
                 "loss_maps", linked=False, max_size=380)
 for col, variant in zip(st.columns(3), THREE.values()):
-    col.markdown(figures_line(VARIANTS[variant]))
+    frame.say(figures_line(VARIANTS[variant]), col)
 
 rec, kl, both = (catalog.eval_figures(VARIANTS[v]["name"]) for v in THREE.values())
 if rec and kl and both:
     epochs = [VARIANTS[v].get("epochs") for v in THREE.values()]
-    st.markdown(
+    frame.say(
         f"**What the numbers show.** Reconstruction only leaves the codes wherever they help "
         f"reconstruction (note the axes: ±20 and more): KL {rec['kl']:.1f} nats from the prior, "
         f"so a z drawn from N(0, I) mostly lands where no training image was. KL only matches "

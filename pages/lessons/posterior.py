@@ -11,7 +11,7 @@ ctx = frame.context()
 meta, dataset = ctx.model, ctx.dataset
 at, vae = catalog.atlas(meta), catalog.model(meta)
 names = class_names(dataset)
-DIGIT = settings.integer("post_digit", "digit", at.index_of(3, 0), 0, len(at.labels) - 1)
+DIGIT = settings.integer("post_digit", "image", at.index_of(3, 0), 0, len(at.labels) - 1, ("digit",))
 K = settings.integer("post_k", "k", 8, 1, 32)
 SEED = settings.seed("post_seed")
 MANY = settings.integer("post_many", None, 3, 3, 30)
@@ -44,7 +44,6 @@ seed = settings.number_input(SEED, "Seed", c3)
 c3.button("Resample ε", icon=":material/casino:", on_click=lambda: settings.advance(SEED))
 v = posterior.view(at, index, k, seed)
 mark = [{"uv": v["uv"], "text": "μ", "symbol": "x"}]
-
 images = catalog.test_images(dataset)
 pics = latent.decode(vae, [v["mu"], *v["z"]])
 with picture:  # the lesson first: one input, its decoded μ, and K decoded samples around it
@@ -67,13 +66,12 @@ with picture:  # the lesson first: one input, its decoded μ, and K decoded samp
                     dataset, "post_map", linked=False, on_click=on_click, max_size=460)
 
 st.latex(r"z_i = \mu + \sigma \odot \varepsilon_i,\qquad \varepsilon_i \sim \mathcal{N}(0, I)")
-sure = v["sigma"].max() < 0.5
-st.markdown(f"σ is {v['sigma'].mean():.3f} on average over the {at.latent_dim} dimensions here, "
+frame.say(f"σ is {v['sigma'].mean():.3f} on average over the {at.latent_dim} dimensions here, "
             "against the prior's 1: " + (
                 "the encoder is very sure where this image goes, so the samples decode to nearly "
                 "the same picture. Choose the 16-D or 20-D VAE in the sidebar to see samples that "
-                "differ." if sure else "small where the model uses a dimension, about 1 where it "
-                "leaves it to the prior (see the KL per dimension below)."))
+                "differ." if v["sigma"].max() < 0.5 else "small where the model uses a dimension, "
+                "about 1 where it leaves it to the prior (see the KL per dimension below)."))
 if at.latent_dim == 2:
     with st.expander("The numbers: ε and z of each sample", expanded=k <= 8):
         widgets.table([{"sample": i + 1, "ε₁": e[0], "ε₂": e[1], "z₁": z[0], "z₂": z[1]}
@@ -82,7 +80,7 @@ if at.latent_dim == 2:
 twin = catalog.twin(meta)
 if twin is not None:
     u, w = catalog.atlas(twin).uv[index]
-    st.markdown(f"**The plain autoencoder: one point, no spread.** The {catalog.label(twin)} encodes "
+    frame.say(f"**The plain autoencoder: one point, no spread.** The {catalog.label(twin)} encodes "
                 f"it to z = ({u:.2f}, {w:.2f}) only; nothing asks the points around it to decode well.")
 
 st.subheader("The ELBO of this image, in nats")
@@ -94,8 +92,7 @@ else:
              rf"_{{{f['recon']:.2f}}} + \underbrace{{\tfrac12\textstyle\sum_d"
              rf"(\mu_d^2+\sigma_d^2-1-\log\sigma_d^2)}}_{{\mathrm{{KL}} = {f['kl']:.2f}}}"
              rf" = {f['neg_elbo']:.2f}")
-    st.markdown(
-        f"The reconstruction term is the Bernoulli log-likelihood summed over the 784 pixels, "
+    frame.say(f"The reconstruction term is the Bernoulli log-likelihood summed over the 784 pixels, "
         f"−Σ [x log x̂ + (1 − x) log(1 − x̂)], averaged over {f['samples']} draws of z (seed "
         f"{f['seed']}); the KL term is exact. The same numbers come from `python -m "
         f"vae_core.evaluate {catalog.CHECKPOINTS.name}/{meta['name']}.safetensors --index {index}`.")
@@ -105,7 +102,7 @@ else:
         charts.grouped_bars(dims, [("KL of each dimension", f["kl_dims"], figures.COLORS[0])],
                             "KL (nats)").show("KL per dimension: " + ", ".join(
                                 f"{d} {kl:.2f}" for d, kl in zip(dims, f["kl_dims"])))
-        st.markdown(f"**{unused} of {at.latent_dim}** dimensions carry under 0.05 nats for this "
+        frame.say(f"**{unused} of {at.latent_dim}** dimensions carry under 0.05 nats for this "
                     "image: there the posterior is the prior itself (μ ≈ 0, σ ≈ 1), a dimension "
                     "the model does not use.")
     widgets.table([{"dimension": d, "μ": mu, "σ": s, "KL (nats)": kl} for d, mu, s, kl in
@@ -120,4 +117,4 @@ many = [{"uv": pts, "color": figures.COLORS[c], "width": 3}
 live.latent_map([{"meta": meta, "paths": many}], dataset, "post_many_map", max_size=480)
 st.caption("Each image gets its own Gaussian (mean σ {:.3f}–{:.3f}; the prior's is 1), drawn ×{}: "
            "training decodes samples, so nearby codes decode alike.".format(*at.sigma_range(), blow))
-frame.share([K, SEED], digit=index)
+frame.share([K, SEED], image=index)

@@ -19,7 +19,7 @@ names = class_names(dataset)
 thing = "digit" if dataset == "mnist" else "piece of clothing"
 
 st.header(f"Your own {thing}")
-st.markdown(
+frame.intro(
     f"Draw a {thing} or upload a picture. It is prepared the way MNIST was (grey, light ink on "
     "black, cropped to the ink, scaled to fit 20×20 and centred by its centre of mass in 28×28); "
     "then the VAE encodes it to a Gaussian on the map, and both models reconstruct it."
@@ -27,7 +27,7 @@ st.markdown(
 
 draw, upload = st.tabs(["Draw", "Upload"])
 with draw:
-    st.markdown("Draw with the mouse, a pen or a finger; the result updates when you lift it.")
+    frame.say("Draw with the mouse, a pen or a finger; the result updates when you lift it.")
     try:
         drawn = live.drawing_pad("pad")
     except ValueError:
@@ -68,7 +68,7 @@ with right:
                            alt=widgets.reading(x, dataset, f"{source}, prepared like MNIST"))
         if judge is not None:
             top = latent.judge_top(catalog.model(judge), x)
-            st.markdown(f"**The judge reads your input as {names[top[0][0]]}** ({top[0][1]:.0%})")
+            frame.say(f"**The judge reads your input as {names[top[0][0]]}** ({top[0][1]:.0%})")
             for c, p in top[1:]:
                 st.caption(f"{names[c]}: {p:.1%}")
     with c2:

@@ -12,7 +12,7 @@ PICTURE = {
     "latent_map": MAP,
     "sliders": "canvas.ll-digit",
     "interpolate": "figure.ll-figure:has(figcaption:text('linear')) img",
-    "ae_vs_vae": MAP,
+    "ae_vs_vae": "figure.ll-figure:has(figcaption:text('64 samples')) img",
     "loss_terms": MAP,
     "posterior": "figure.ll-figure:has(figcaption:text('samples z')) img",
     "manifold": "figure.ll-figure:has(figcaption:text('decoded grid')) img",

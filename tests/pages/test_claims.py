@@ -5,7 +5,7 @@ import json
 
 import pytest
 from helpers import CHECKPOINTS
-from test_app import images, open_page, param
+from test_app import images, open_page, param, said
 
 from vae_core import latent
 from vae_core.atlas import open_atlas
@@ -13,8 +13,7 @@ from vae_core.atlas import open_atlas
 CONTRAST = json.loads((CHECKPOINTS / "eval" / "contrast_mnist.json").read_text())
 
 
-def text(at) -> str:
-    return " ".join(m.value for m in at.markdown)
+text = said
 
 
 @pytest.mark.parametrize("model, dim", [("mnist_vae_2d", "2"), ("mnist_ae_2d", "2"),
@@ -78,3 +77,18 @@ def test_posterior_resample_draws_new_samples_each_press():
         seeds.append(at.session_state["post_seed"])
         pictures.append(next(i for i in images(at) if "samples z" in i))
     assert seeds == [1, 2, 3] and param(at, "seed") == "3" and len(set(pictures)) == 3
+
+
+@pytest.mark.parametrize("key, state", [("posterior", "post_digit"), ("denoising", "noise_digit")])
+def test_a_test_image_is_named_image_in_links_and_old_digit_links_still_open_it(key, state):
+    from streamlit.testing.v1 import AppTest
+    from test_app import APP
+
+    from ui.registry import by_key
+
+    for name in ("image", "digit"):  # `digit=` was a test-image index too, and read as a class
+        at = AppTest.from_file(APP, default_timeout=90)
+        at.query_params[name] = "7"
+        at.switch_page(by_key(key).file).run()
+        assert not at.exception and at.session_state[state] == 7
+        assert param(at, "image") == "7" and "digit" not in at.query_params

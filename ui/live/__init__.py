@@ -145,14 +145,17 @@ def _overlay(panel: dict) -> tuple[list, list]:
 
 def latent_map(panels: list[dict], dataset: str, key: str, *, live: bool = False, on_click=None,
                linked: bool = True, max_size: int = 560, digit_size: int = 196,
-               legend: bool = True, png: str | None = None, width: int = frame.MAIN_WIDTH):
+               legend: bool = True, png: str | None = None, width: int = frame.MAIN_WIDTH,
+               zoom: list | None = None):
     """Latent maps drawn in the browser, one per panel: {"meta", "title", "marks": [{"uv",
     "text", "symbol", "color"}], "paths": [{"uv", "color", "width", "dash", "mode", "size",
     "symbol"}], "view": a zoom window}. With `live`, each decodes under the pointer (linked
     panels: the same relative spot through every model). `on_click` makes clicks, taps and
     Enter report to Python (read them with `clicked(key)`). What is fixed per model (codes,
     labels, plane, decoder: up to ~3 MB a panel) goes once, as the payload. `width`: the
-    width the maps are laid out in, in the reference window (frame.column_width)."""
+    width the maps are laid out in, in the reference window (frame.column_width). Every map
+    zooms and pans (wheel, pinch, drag, + and −); `zoom` is the first panel's view to open at (a
+    link's), until the user zooms: read the views with `zooms(key)`."""
     metas = [p["meta"] for p in panels]
     keys = [catalog.atlas(m).key for m in metas]
     live = live and all(available(m) for m in metas)
@@ -170,9 +173,29 @@ def latent_map(panels: list[dict], dataset: str, key: str, *, live: bool = False
             "titles": [p.get("title") or "" for p in panels],
             "marks": [m for m, _ in overlays], "paths": [p for _, p in overlays],
             "views": [[float(x) for x in p["view"]] if p.get("view") is not None else None
-                      for p in panels]}
+                      for p in panels],
+            "zooms": zooms(key, len(panels)) or [_view(zoom)] + [None] * (len(panels) - 1)}
     return _map(key=key, data=data, height=int(height), on_clicked_change=on_click or (lambda: None),
+                on_zooms_change=lambda: None,
                 on_failed_change=lambda: st.session_state.update(live_failed=True))
+
+
+def _view(v) -> list[float] | None:
+    """A zoom window [x0, x1, y0, y1] with finite, increasing bounds, or None."""
+    try:
+        x0, x1, y0, y1 = (float(x) for x in v)
+    except (TypeError, ValueError):
+        return None
+    ok = all(map(np.isfinite, (x0, x1, y0, y1))) and x1 > x0 and y1 > y0
+    return [x0, x1, y0, y1] if ok else None
+
+
+def zooms(key: str, n: int = 1) -> list | None:
+    """Each panel's zoom window as the user left it (None: not zoomed), or None before any zoom."""
+    z = (st.session_state.get(key) or {}).get("zooms")
+    if not isinstance(z, list) or len(z) != n:
+        return None
+    return [_view(v) for v in z]
 
 
 def clicked(key: str) -> dict | None:

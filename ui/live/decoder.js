@@ -189,12 +189,33 @@ function getStatic(id) {
 function mountWhenLoaded(component, mount) {
   // Runs mount(component, payload) once the payload named by component.data.static is here;
   // returns the cleanup Streamlit calls before the next render.
-  let disposed = false, cleanup = null;
+  let disposed = false, cleanup = null, stopFit = () => {};
   getStatic(component.data.static).then((payload) => {
-    if (!disposed) cleanup = mount(component, payload) || null;
+    if (disposed) return;
+    cleanup = mount(component, payload) || null;
+    stopFit = growToFit(component.parentElement);
   });
   return () => {
     disposed = true;
+    stopFit();
     if (cleanup) cleanup();
   };
+}
+
+function growToFit(parentElement) {
+  // The page reserves each component's height before it draws (no layout shift: ui.live's
+  // estimate). Where the drawing comes out taller (a title that wraps, a legend on two lines),
+  // the element's box grows to it, so nothing is drawn over what follows.
+  const root = parentElement.querySelector(".ll-root") || parentElement;
+  const host = parentElement.getRootNode().host || parentElement;
+  const box = host.closest('[data-testid="stElementContainer"]');
+  if (!box) return () => {};
+  const fit = () => {
+    const need = Math.ceil(root.getBoundingClientRect().bottom - box.getBoundingClientRect().top);
+    if (need > box.clientHeight + 1) box.style.setProperty("min-height", `${need}px`);
+  };
+  const watch = new ResizeObserver(fit);
+  watch.observe(root);
+  fit();
+  return () => watch.disconnect();
 }

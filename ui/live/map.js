@@ -36,7 +36,8 @@ function makePanel(parent, p, data, S, D, beside) {
   over.setAttribute("role", "application");
   over.setAttribute("aria-roledescription", "latent map");
   over.setAttribute("aria-label", `${p.title || "Latent map"}: ${p.labels.length.toLocaleString()} test images ` +
-    `by class. Arrow keys move the spot, Shift for bigger steps${data.clickable ? ", Enter keeps it" : ""}.`);
+    `by class. Arrow keys move the spot, Shift for bigger steps${data.clickable ? ", Enter keeps it" : ""}; ` +
+    "+ and − zoom about it, 0 resets; the wheel or a pinch zooms, a drag pans.");
   const side = el("div", "ll-side", row);
   let digit = null;
   if (p.spec) {
@@ -49,28 +50,49 @@ function makePanel(parent, p, data, S, D, beside) {
   caption.setAttribute("aria-live", "polite");
   if (!p.spec) side.style.maxWidth = `${S}px`;
   else if (beside && data.big) side.style.maxWidth = `${D}px`;
-  const [x0, x1, y0, y1] = p.view || p.bounds;
-  over.dataset.view = JSON.stringify([x0, x1, y0, y1]); // the plane region shown, for tests
-  const toPx = (u, v) => [((u - x0) / (x1 - x0)) * S, (1 - (v - y0) / (y1 - y0)) * S];
-  const uvAt = (rx, ry) => [x0 + rx * (x1 - x0), y0 + ry * (y1 - y0)];
+  // One unit is as long across as up (a circle stays a circle): the longer span sets the square.
+  const home = square(p.view || p.bounds);
+  let view = p.zoom ? square(p.zoom) : [...home];
+  const toPx = (u, v) => [((u - view[0]) / (view[1] - view[0])) * S, (1 - (v - view[2]) / (view[3] - view[2])) * S];
+  const uvAt = (rx, ry) => [view[0] + rx * (view[1] - view[0]), view[2] + ry * (view[3] - view[2])];
   const pts = p.points, labels = p.labels;
-
   const g = base.getContext("2d");
-  g.setTransform(dpr, 0, 0, dpr, 0, 0);
-  g.fillStyle = "#fff";
-  g.fillRect(0, 0, S, S);
-  g.globalAlpha = 0.75;
   const dot = S > 500 ? 4 : 3;
-  for (let i = 0; i < labels.length; i++) {
-    const [x, y] = toPx(pts[2 * i], pts[2 * i + 1]);
-    if (x < -2 || y < -2 || x > S + 2 || y > S + 2) continue;
-    g.fillStyle = data.colors[labels[i]];
-    g.fillRect(x - dot / 2, y - dot / 2, dot, dot);
+
+  function drawBase() {
+    over.dataset.view = JSON.stringify(view); // the plane region shown, for tests
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.fillStyle = "#fff";
+    g.fillRect(0, 0, S, S);
+    g.globalAlpha = 0.75;
+    for (let i = 0; i < labels.length; i++) {
+      const [x, y] = toPx(pts[2 * i], pts[2 * i + 1]);
+      if (x < -2 || y < -2 || x > S + 2 || y > S + 2) continue;
+      g.fillStyle = data.colors[labels[i]];
+      g.fillRect(x - dot / 2, y - dot / 2, dot, dot);
+    }
+    g.globalAlpha = 1;
+    g.strokeStyle = "#888";
+    g.strokeRect(0.5, 0.5, S - 1, S - 1);
+    drawTicks(g, S, view, p.axis || "z", data.big ? 18 : 12);
   }
-  g.globalAlpha = 1;
-  g.strokeStyle = "#888";
-  g.strokeRect(0.5, 0.5, S - 1, S - 1);
-  drawTicks(g, S, [x0, x1, y0, y1], p.axis || "z", data.big ? 18 : 12);
+  drawBase();
+
+  const span = () => view[1] - view[0];
+  function zoomBy(factor, rx, ry) {
+    // zoom about the relative spot (rx, ry), which stays put; never out past home, in to 1/200
+    const full = home[1] - home[0], w = Math.min(full, Math.max(full / 200, span() * factor));
+    const [u, v] = uvAt(rx, ry);
+    view = [u - rx * w, u + (1 - rx) * w, v - ry * w, v + (1 - ry) * w];
+    drawBase();
+  }
+  function panBy(dx, dy) { // by canvas px: the map follows the hand
+    const k = span() / S;
+    view = [view[0] - dx * k, view[1] - dx * k, view[2] + dy * k, view[3] + dy * k];
+    drawBase();
+  }
+  function reset() { view = [...home]; drawBase(); }
+  const zoomed = () => view.some((x, i) => Math.abs(x - home[i]) > 1e-9 * (home[1] - home[0]));
 
   const dec = p.spec ? decoderFor(p.spec) : null;
   const z = dec ? new Float64Array(dec.latentDim) : null;
@@ -87,17 +109,19 @@ function makePanel(parent, p, data, S, D, beside) {
     return best;
   }
 
-  function neighbourhood(x, y) {
-    // the classes of the test images within 12 px: what a student sees around the spot
+  // "Near" is a distance in the plane's own units, the same on every page and at every zoom:
+  // 2% of the width of the model's codes (0.12 for the 2-D VAE), shown in the readout.
+  const near = 0.02 * (square(p.bounds)[1] - square(p.bounds)[0]);
+  function neighbourhood(u, v) {
     const counts = new Array(10).fill(0);
     let n = 0;
     for (let i = 0; i < labels.length; i++) {
-      const [qx, qy] = toPx(pts[2 * i], pts[2 * i + 1]);
-      if ((qx - x) ** 2 + (qy - y) ** 2 < 144) { counts[labels[i]]++; n++; }
+      if ((pts[2 * i] - u) ** 2 + (pts[2 * i + 1] - v) ** 2 < near * near) { counts[labels[i]]++; n++; }
     }
-    if (!n) return "no test image near";
+    const r = +near.toPrecision(2);
+    if (!n) return `no test image within ${r}`;
     const c = counts.indexOf(Math.max(...counts));
-    return `${n} test image${n > 1 ? "s" : ""} near, ${Math.round((100 * counts[c]) / n)}% ${data.names[c]}`;
+    return `${n} test image${n > 1 ? "s" : ""} within ${r}, ${Math.round((100 * counts[c]) / n)}% labelled ${data.names[c]}`;
   }
 
   function decodeAt(rx, ry, say) {
@@ -110,7 +134,7 @@ function makePanel(parent, p, data, S, D, beside) {
       where = `z = (${Array.from(z.slice(0, 3), fmt).join(", ")}${z.length > 3 ? ", …" : ""})`;
       digit.setAttribute("aria-label", `the digit decoded at ${where}`);
     }
-    if (say) caption.textContent = `${dec ? "decoded at " : "spot "}${where}: ${neighbourhood(rx * S, (1 - ry) * S)}`;
+    if (say) caption.textContent = `${dec ? "decoded at " : "spot "}${where}: ${neighbourhood(u, v)}`;
     return [u, v];
   }
 
@@ -149,12 +173,19 @@ function makePanel(parent, p, data, S, D, beside) {
     }
   }
   const mark = (p.marks || [])[0];
-  const start = mark ? [(mark.uv[0] - x0) / (x1 - x0), (mark.uv[1] - y0) / (y1 - y0)] : [0.5, 0.5];
-  return { over, base, decodeAt, drawOverlay, nearest, start, S, caption };
+  const inside = (x, a, b) => Math.min(1, Math.max(0, (x - a) / (b - a)));
+  const start = mark ? [inside(mark.uv[0], view[0], view[1]), inside(mark.uv[1], view[2], view[3])] : [0.5, 0.5];
+  return { over, base, decodeAt, drawOverlay, nearest, start, S, caption, zoomBy, panBy, reset,
+           zoomed, view: () => [...view] };
 }
 
 export default function (component) {
   return mountWhenLoaded(component, mountMap);
+}
+
+function square([x0, x1, y0, y1]) {
+  const s = Math.max(x1 - x0, y1 - y0), cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+  return [cx - s / 2, cx + s / 2, cy - s / 2, cy + s / 2];
 }
 
 function mapSizes(root, data) {
@@ -187,12 +218,13 @@ function mapSizes(root, data) {
 function mountMap(component, payload) {
   // payload (once per session): the panels' codes, labels, planes and decoders; component.data
   // (every rerun, small): titles, marks, paths, zoom windows and sizes.
-  const { parentElement, setTriggerValue } = component;
+  const { parentElement, setTriggerValue, setStateValue } = component;
   const dyn = component.data;
   const data = {
     ...dyn, colors: payload.colors, names: payload.names,
     panels: payload.panels.map((p, i) => ({
       ...p, title: dyn.titles[i], marks: dyn.marks[i], paths: dyn.paths[i], view: dyn.views[i],
+      zoom: (dyn.zooms || [])[i],
       spec: dyn.live ? p.spec : null,
     })),
   };
@@ -201,7 +233,7 @@ function mountMap(component, payload) {
   const mount = () => {
     cleanup();
     width = root.clientWidth;
-    cleanup = build(root, data, setTriggerValue);
+    cleanup = build(root, data, setTriggerValue, setStateValue);
   };
   const watch = new ResizeObserver(() => { if (Math.abs(root.clientWidth - width) > 8) mount(); });
   mount();
@@ -209,7 +241,7 @@ function mountMap(component, payload) {
   return () => { watch.disconnect(); cleanup(); };
 }
 
-function build(root, data, setTriggerValue) {
+function build(root, data, setTriggerValue, setStateValue) {
   root.innerHTML = "";
   root.classList.toggle("ll-big", !!data.big);
   const { S, D, beside } = mapSizes(root, data);
@@ -276,16 +308,79 @@ function build(root, data, setTriggerValue) {
     setTriggerValue("clicked", { panel: k, u, v, rel: [rx, ry], index });
   }
   const cleanups = [];
+  let zoomTimer = 0;
+  function zoomed(k) { // redraw, show the reset, and tell Python the views once the hand rests
+    const q = panels[k];
+    q.drawOverlay(...cursor[k]);
+    q.resetButton.hidden = !q.zoomed();
+    clearTimeout(zoomTimer);
+    zoomTimer = setTimeout(() => setStateValue("zooms", panels.map((p) => (p.zoomed() ? p.view() : null))), 600);
+  }
   panels.forEach((q, k) => {
     q.drawOverlay(null, null);
+    q.resetButton = el("button", "ll-reset", q.over.parentElement);
+    q.resetButton.type = "button";
+    q.resetButton.textContent = "Reset zoom";
+    q.resetButton.hidden = !q.zoomed();
+    q.resetButton.addEventListener("click", () => { q.reset(); zoomed(k); });
+    const touches = new Map(); // pointerId -> [x, y]: two fingers pinch and pan
+    let drag = null; // a mouse drag with the button down pans; it is then not a click
     const rel = (ev) => {
       const r = q.over.getBoundingClientRect();
       return [Math.min(1, Math.max(0, (ev.clientX - r.left) / r.width)),
               Math.min(1, Math.max(0, 1 - (ev.clientY - r.top) / r.height))];
     };
-    const onMove = (ev) => move(k, ...rel(ev));
-    const onClick = (ev) => { if (!data.clickable) return; cursor[k] = rel(ev); report(k); };
+    const onMove = (ev) => {
+      if (ev.pointerType === "touch" && touches.has(ev.pointerId)) {
+        const before = [...touches.values()];
+        touches.set(ev.pointerId, [ev.clientX, ev.clientY]);
+        if (touches.size === 2) {
+          const after = [...touches.values()], r = q.over.getBoundingClientRect();
+          const mid = (t) => [(t[0][0] + t[1][0]) / 2, (t[0][1] + t[1][1]) / 2];
+          const dist = (t) => Math.hypot(t[0][0] - t[1][0], t[0][1] - t[1][1]) || 1;
+          const [mx, my] = mid(after), [bx, by] = mid(before);
+          q.panBy(mx - bx, my - by);
+          q.zoomBy(dist(before) / dist(after), (mx - r.left) / r.width, 1 - (my - r.top) / r.height);
+          zoomed(k);
+          return;
+        }
+      }
+      if (drag && ev.buttons & 1) {
+        q.panBy(ev.clientX - drag.x, ev.clientY - drag.y);
+        drag.moved += Math.abs(ev.clientX - drag.x) + Math.abs(ev.clientY - drag.y);
+        drag.x = ev.clientX; drag.y = ev.clientY;
+        zoomed(k);
+        return;
+      }
+      move(k, ...rel(ev));
+    };
+    const onDown = (ev) => {
+      if (ev.pointerType === "touch") touches.set(ev.pointerId, [ev.clientX, ev.clientY]);
+      else if (ev.button === 0) drag = { x: ev.clientX, y: ev.clientY, moved: 0 };
+      if (touches.size < 2) move(k, ...rel(ev)); // a tap shows its spot before the click
+    };
+    const onUp = (ev) => { touches.delete(ev.pointerId); };
+    const onWheel = (ev) => {
+      ev.preventDefault();
+      const [rx, ry] = rel(ev);
+      q.zoomBy(Math.exp(Math.max(-1, Math.min(1, ev.deltaY * 0.002))), rx, ry);
+      zoomed(k);
+    };
+    const onClick = (ev) => {
+      const panned = drag && drag.moved > 4;
+      drag = null;
+      if (!data.clickable || panned) return;
+      cursor[k] = rel(ev);
+      report(k);
+    };
     const onKey = (ev) => {
+      const zoom = { "+": 1 / 1.5, "=": 1 / 1.5, "-": 1.5, _: 1.5 }[ev.key];
+      if (zoom || ev.key === "0") { // zoom about the spot; 0 resets
+        ev.preventDefault();
+        if (zoom) q.zoomBy(zoom, ...cursor[k]); else q.reset();
+        zoomed(k);
+        return;
+      }
       const step = ev.shiftKey ? 0.1 : 0.02, [rx, ry] = cursor[k];
       const d = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] }[ev.key];
       if (d) {
@@ -296,19 +391,16 @@ function build(root, data, setTriggerValue) {
         report(k);
       }
     };
-    q.over.addEventListener("pointermove", onMove);
-    q.over.addEventListener("pointerdown", onMove); // a tap shows its spot before the click
-    q.over.addEventListener("click", onClick);
-    q.over.addEventListener("keydown", onKey);
+    const handlers = { pointermove: onMove, pointerdown: onDown, pointerup: onUp, pointercancel: onUp,
+                       wheel: onWheel, click: onClick, keydown: onKey };
+    for (const [name, f] of Object.entries(handlers)) q.over.addEventListener(name, f, { passive: false });
     cleanups.push(() => {
-      q.over.removeEventListener("pointermove", onMove);
-      q.over.removeEventListener("pointerdown", onMove);
-      q.over.removeEventListener("click", onClick);
-      q.over.removeEventListener("keydown", onKey);
+      for (const [name, f] of Object.entries(handlers)) q.over.removeEventListener(name, f);
     });
   });
   panels.forEach((q) => q.decodeAt(...q.start, true));
   return () => {
+    clearTimeout(zoomTimer);
     if (frame) cancelAnimationFrame(frame);
     cleanups.forEach((f) => f());
   };

@@ -21,7 +21,7 @@ function fmtEpoch(t) {
   return `epoch ${t % 1 === 0 ? t.toFixed(0) : t.toFixed(2)}`;
 }
 
-function drawMap(canvas, S, run, k, colors) {
+function drawMap(canvas, S, run, k, colors, fs = 12) {
   const g = canvas.getContext("2d");
   const dpr = window.devicePixelRatio || 1;
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -46,10 +46,11 @@ function drawMap(canvas, S, run, k, colors) {
   g.globalAlpha = 1;
   g.strokeStyle = "#888";
   g.strokeRect(0.5, 0.5, S - 1, S - 1);
-  drawTicks(g, S, run.bounds, "z"); // from map.js
+  drawTicks(g, S, run.bounds, "z", fs); // from draw.js
 }
 
-function drawCurve(canvas, W, H, run, key, k, tMax, label) {
+function drawCurve(canvas, W, H, run, key, k, tMax, label, fs = 12) {
+  // fs: the label size in px (a projector: 18, for the back of the hall)
   const g = canvas.getContext("2d");
   const dpr = window.devicePixelRatio || 1;
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -58,25 +59,24 @@ function drawCurve(canvas, W, H, run, key, k, tMax, label) {
   const test = run.curves[`test_${key}`], train = run.curves[`train_${key}`];
   const all = [...test, ...train].filter((v) => Number.isFinite(v));
   g.fillStyle = "#31333f";
-  g.font = "12px sans-serif";
-  g.fillText(label, 6, 14);
+  g.font = `${fs}px sans-serif`;
+  g.fillText(label, 6, fs + 2);
   if (!all.length) {
     g.fillText("none: an autoencoder has no KL term", 6, H / 2);
     return;
   }
   let lo = Math.min(...all), hi = Math.max(...all);
   if (hi - lo < 1e-6) { lo -= 1; hi += 1; }
-  const L = 44, R = W - 8, T = 20, B = H - 18;
+  const L = 3.7 * fs, R = W - 8, T = 1.7 * fs, B = H - 1.5 * fs;
   const X = (t) => L + ((tx(t) - tx(0)) / (tx(tMax) - tx(0))) * (R - L);
   const Y = (v) => B - ((v - lo) / (hi - lo)) * (B - T);
   g.strokeStyle = "#ddd";
   g.fillStyle = "#555";
-  g.font = "11px sans-serif";
   for (const t of [0, 0.1, 1, 10, 100].filter((t) => t <= tMax)) {
     g.beginPath(); g.moveTo(X(t), T); g.lineTo(X(t), B); g.stroke();
     g.fillText(t === 0 ? "0" : `${t}`, X(t) - 4, H - 4);
   }
-  g.fillText(hi.toFixed(hi < 10 ? 1 : 0), 2, T + 8);
+  g.fillText(hi.toFixed(hi < 10 ? 1 : 0), 2, T + fs * 0.7);
   g.fillText(lo.toFixed(lo < 10 ? 1 : 0), 2, B);
   const line = (ys, color, dash) => {
     g.strokeStyle = color; g.lineWidth = 2; g.setLineDash(dash); g.beginPath();
@@ -148,6 +148,7 @@ function mountReplay(component, payload) {
   const single = runs.length === 1; // one run: curves and grid beside the map, not below
   const S = Math.floor(Math.max(200, Math.min(data.mapSize, single ? width * 0.55 : width / runs.length - 24)));
   const W = single ? Math.max(220, Math.min(520, width - S - 40)) : S; // the curves' width
+  const fs = data.big ? 18 : 12, CH = data.big ? 150 : 110; // type and curve height
   const views = runs.map((run) => {
     const panel = rEl("div", "ll-panel", wrap);
     rEl("div", "ll-title", panel, run.title);
@@ -163,8 +164,8 @@ function mountReplay(component, payload) {
     side.style.width = `${W}px`;
     const curves = ["recon", "kl"].map((key) => {
       const c = rEl("canvas", "ll-curve", side);
-      c.width = Math.round(W * dpr); c.height = Math.round(110 * dpr);
-      c.style.width = `${W}px`; c.style.height = "110px";
+      c.width = Math.round(W * dpr); c.height = Math.round(CH * dpr);
+      c.style.width = `${W}px`; c.style.height = `${CH}px`;
       c.setAttribute("role", "img");
       return [key, c];
     });
@@ -193,7 +194,7 @@ function mountReplay(component, payload) {
     for (const v of views) {
       const r = v.run, j = Math.max(0, r.t.findLastIndex((s) => s <= t + 1e-9));
       const ended = t > r.t[r.t.length - 1] + 1e-9;
-      drawMap(v.map, S, r, j, payload.colors);
+      drawMap(v.map, S, r, j, payload.colors, fs);
       const mu = r.frame(j);
       let spread = 0;
       for (let i = 0; i < mu.length; i++) spread = Math.max(spread, Math.abs(mu[i]));
@@ -203,7 +204,7 @@ function mountReplay(component, payload) {
       v.map.setAttribute("aria-label", `${r.title}: codes of ${r.n} test images at ` +
         `${fmtEpoch(r.t[j])}, spread up to ±${spread.toFixed(1)}`);
       v.curves.forEach(([key, c]) => {
-        drawCurve(c, W, 110, r, key, j, tMax, key === "recon" ? "reconstruction (nats)" : "KL (nats)");
+        drawCurve(c, W, CH, r, key, j, tMax, key === "recon" ? "reconstruction (nats)" : "KL (nats)", fs);
         c.setAttribute("aria-label", `${key === "recon" ? "Reconstruction" : "KL"} curve of ${r.title}`);
       });
       if (v.draw) v.draw(v.grid.getContext("2d"), j, v.D);
