@@ -14,8 +14,9 @@ from html import escape
 import streamlit as st
 
 W, H = 640, 300  # the viewBox; the chart scales to its column's width
-L, R, T, B = 56, 16, 16, 46  # room for the axes' labels
-FONT = 'font-family="Source Sans, sans-serif" font-size="13" fill="#31333f"'
+L, R, T, B = 56, 16, 16, 46  # room for the axes' labels, for 13-unit type
+FONT = 'font-family="Source Sans, sans-serif" fill="#31333f"'
+SIZE, BIG = 13, 19  # type in viewBox units; a projector's is bigger (18 px or more on screen)
 
 
 def _ticks(lo: float, hi: float, n: int = 5) -> list[float]:
@@ -27,9 +28,10 @@ def _ticks(lo: float, hi: float, n: int = 5) -> list[float]:
     return [round(start + i * step, 10) for i in range(int((hi - start) / step + 1e-9) + 1)]
 
 
-def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "") -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" {extra} {FONT}>'
-            f"{escape(str(text))}</text>")
+def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "",
+          size: float = SIZE) -> str:
+    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" {extra} {FONT} '
+            f'font-size="{size:g}">{escape(str(text))}</text>')
 
 
 def _line(x1: float, x2: float, y1: float, y2: float, stroke: str, extra: str = "") -> str:
@@ -45,7 +47,12 @@ class Chart:
 
     def __init__(self, x_range, y_range, x_title: str, y_title: str, title: str = "",
                  x_labels: list[str] | None = None, size: tuple[int, int] = (W, H)):
+        from .frame import presenting
+
         self.w, self.h = size
+        self.fs = BIG if presenting() else SIZE  # the axes' room grows with the type
+        k = self.fs / SIZE
+        self.L, self.R, self.T, self.B = L * k, R, T, B * k
         self.x0, self.x1 = x_range
         self.y0, self.y1 = y_range
         self.x_title, self.y_title, self.title, self.x_labels = x_title, y_title, title, x_labels
@@ -53,10 +60,10 @@ class Chart:
         self.legend: list[tuple[str, str, str]] = []  # name, colour, dash
 
     def X(self, x: float) -> float:
-        return L + (x - self.x0) / (self.x1 - self.x0) * (self.w - L - R)
+        return self.L + (x - self.x0) / (self.x1 - self.x0) * (self.w - self.L - self.R)
 
     def Y(self, y: float) -> float:
-        return self.h - B - (y - self.y0) / (self.y1 - self.y0) * (self.h - T - B)
+        return self.h - self.B - (y - self.y0) / (self.y1 - self.y0) * (self.h - self.T - self.B)
 
     def line(self, xs, ys, color: str, name: str = "", dash: bool = False, markers: bool = True,
              width: float = 2.5):
@@ -79,28 +86,29 @@ class Chart:
             self.legend.append((name, color, ""))
 
     def vline(self, x: float, label: str = ""):
-        self.parts.append(_line(self.X(x), self.X(x), T, self.h - B, "#000",
+        self.parts.append(_line(self.X(x), self.X(x), self.T, self.h - self.B, "#000",
                                 'stroke-width="2" stroke-dasharray="5 4"'))
         if label:
-            self.parts.append(_text(self.X(x) + 4, T + 12, label))
+            self.parts.append(_text(self.X(x) + 4, self.T + self.fs, label, size=self.fs))
 
     def point(self, x: float, y: float, color: str = "#000", r: float = 6):
         self.parts.append(f'<circle cx="{self.X(x):.1f}" cy="{self.Y(y):.1f}" r="{r}" fill="{color}"/>')
 
     def svg(self, description: str) -> str:
+        fs, L, R, T, B = self.fs, self.L, self.R, self.T, self.B
         axes = [_line(L, self.w - R, self.h - B, self.h - B, "#888"), _line(L, L, T, self.h - B, "#888")]
         for y in _ticks(self.y0, self.y1):
             axes.append(_line(L, self.w - R, self.Y(y), self.Y(y), "#e6e6e6"))
-            axes.append(_text(L - 6, self.Y(y) + 4, _fmt(y), "end"))
+            axes.append(_text(L - 6, self.Y(y) + fs * 0.3, _fmt(y), "end", size=fs))
         if self.x_labels:
-            axes += [_text(self.X(i + 0.5), self.h - B + 16, lab, "middle")
+            axes += [_text(self.X(i + 0.5), self.h - B + fs * 1.25, lab, "middle", size=fs)
                      for i, lab in enumerate(self.x_labels)]
         else:
-            axes += [_text(self.X(x), self.h - B + 16, _fmt(x), "middle")
+            axes += [_text(self.X(x), self.h - B + fs * 1.25, _fmt(x), "middle", size=fs)
                      for x in _ticks(self.x0, self.x1, 6)]
-        axes.append(_text((L + self.w - R) / 2, self.h - 8, self.x_title, "middle"))
-        axes.append(_text(0, 0, self.y_title, "middle",
-                          f'transform="translate(14,{(T + self.h - B) / 2}) rotate(-90)"'))
+        axes.append(_text((L + self.w - R) / 2, self.h - fs * 0.6, self.x_title, "middle", size=fs))
+        turn = f'transform="translate({fs * 1.1:.1f},{(T + self.h - B) / 2}) rotate(-90)"'
+        axes.append(_text(0, 0, self.y_title, "middle", turn, size=fs))
         title = escape(self.title or f"{self.y_title} against {self.x_title}")
         return (f'<svg viewBox="0 0 {self.w} {self.h}" width="{self.w}" height="{self.h}" role="img" '
                 f'class="ll-chart" xmlns="http://www.w3.org/2000/svg"><title>{title}</title>'

@@ -229,7 +229,7 @@ header[data-testid="stHeader"] button { pointer-events: auto; background: #fff; 
 html body [data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1rem 1.5rem 2rem; }
 /* a picture fits the window's height under the heading, whatever its column's width */
 .ll-figure img { width: auto; max-width: 100%; max-height: calc(100vh - 300px); margin: 0 auto; }
-.ll-figure svg.ll-chart { max-height: calc(100vh - 230px); }
+.ll-figure svg.ll-chart { max-height: calc(100vh - 300px); }
 [data-testid="stElementContainer"]:has(> .stBidiComponent),
 [data-testid="stElementContainer"] > .stBidiComponent { height: auto !important; }
 </style>"""

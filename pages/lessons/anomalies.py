@@ -9,7 +9,7 @@ from vae_core.images import mosaic
 ctx = frame.context()
 meta, dataset = ctx.model, ctx.dataset
 other = "fashion-mnist" if dataset == "mnist" else "mnist"
-own_word = "digits" if dataset == "mnist" else "clothes"
+own_word, other_word = ("digits", "clothes") if dataset == "mnist" else ("clothes", "digits")
 labels = {d: catalog.DATASET_LABELS[d] for d in (dataset, other)}
 
 st.header("Anomalies")
@@ -45,7 +45,7 @@ m1, m2, m3, m4 = controls.columns(4)
 m1.metric("ROC AUC", f"{s['auc']:.3f}", help="Probability that a random foreign image scores "
           "higher than a random test image of the model's own data set; 0.5 is chance, 1 is perfect.")
 m2.metric(f"{own_word.capitalize()} flagged (false alarms)", f"{own_flagged:.1%}")
-m3.metric(f"{labels[other]} flagged (caught)", f"{other_flagged:.1%}")
+m3.metric(f"{other_word.capitalize()} flagged (caught)", f"{other_flagged:.1%}")
 m4.metric("Uniform noise: ROC AUC", f"{s['auc_noise']:.3f}")
 if s["auc"] < 0.7:
     controls.warning(
@@ -56,7 +56,8 @@ if s["auc"] < 0.7:
         "don't know?'); switch to MNIST in the sidebar for the direction that works.",
         icon=":material/lightbulb:")
 
-left, right = picture.columns([2, 1])
+# side by side for a reader; one under the other on a projector, where type must stay large
+left, right = (picture, picture) if frame.presenting() else picture.columns([2, 1])
 with left:
     edges, top = s["edges"], max(max(c) for c in s["counts"].values())
     hist = charts.Chart((edges[0], edges[-1]), (0, top * 1.1), "−ELBO per image (nats; the "

@@ -61,3 +61,18 @@ def test_the_sidebar_and_leaving_presenter_mode_are_reachable_by_keyboard(projec
     projector.wait_for_function("!new URL(location.href).searchParams.has('presenter')")
     size = projector.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
     assert size < 22  # presenter mode's large type is gone
+
+
+@pytest.mark.parametrize("key, query", [("denoising", ""), ("anomalies", ""), ("ae_vs_vae", ""),
+                                        ("posterior", "&model=mnist_vae_20d")])
+def test_every_chart_label_is_at_least_18_px_on_a_projector(projector, app_url, key, query):
+    open_page(projector, page_urls(app_url)[key] + "?presenter=1" + query)
+    projector.wait_for_selector("svg.ll-chart")
+    projector.wait_for_timeout(300)  # laid out
+    sizes = projector.evaluate("""() => [...document.querySelectorAll('svg.ll-chart')].map((s) => {
+        const r = s.getBoundingClientRect(), vb = s.viewBox.baseVal;
+        const k = Math.min(r.width / vb.width, r.height / vb.height); // the SVG is drawn to fit
+        const sizes = [...s.querySelectorAll('text')].map((t) => parseFloat(t.getAttribute('font-size')));
+        return k * Math.min(...sizes);
+    })""")
+    assert sizes and min(sizes) >= 18, sizes

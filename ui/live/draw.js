@@ -7,9 +7,21 @@ function el(tag, cls, parent) {
   return e;
 }
 
-function niceStep(span) {
-  const raw = span / 5, mag = 10 ** Math.floor(Math.log10(raw));
+function niceStep(span, count = 5) {
+  const raw = span / count, mag = 10 ** Math.floor(Math.log10(raw));
   return [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw);
+}
+
+function tickStep(g, span, S) {
+  // The nicest step whose labels do not run into each other: the widest label plus a gap must
+  // fit between two ticks (a map a few thousandths wide has long labels such as "-0.0035").
+  for (let count = 5; count >= 1; count--) {
+    const step = niceStep(span, count);
+    const digits = Math.max(0, -Math.floor(Math.log10(step)));
+    const widest = g.measureText(`-${(Math.ceil(span / step) * step).toFixed(digits)}0`).width;
+    if ((step / span) * S >= widest + 8) return step;
+  }
+  return niceStep(span, 1);
 }
 
 function drawTicks(g, S, [x0, x1, y0, y1], axis, size = 12) {
@@ -17,7 +29,7 @@ function drawTicks(g, S, [x0, x1, y0, y1], axis, size = 12) {
   // dark enough to read (#555 on white is 7.5:1).
   g.fillStyle = "#555";
   g.font = `${size}px sans-serif`;
-  const sx = niceStep(x1 - x0), sy = niceStep(y1 - y0);
+  const sx = tickStep(g, x1 - x0, S), sy = niceStep(y1 - y0); // y labels stack: no crowding
   for (let t = Math.ceil(x0 / sx) * sx; t <= x1; t += sx) {
     const x = ((t - x0) / (x1 - x0)) * S;
     g.fillRect(x, S - 5, 1, 5);
