@@ -81,3 +81,21 @@ def test_half_precision_weights_decode_identically(tmp_path):
     assert decoder_spec(small_model("ae"))["dtype"] == "float32"
     z = parity_z(2, n=100)
     assert np.abs(run_js(spec, z, tmp_path) - latent.decode(model, z).reshape(100, -1)).max() <= 1e-5
+
+
+@pytest.mark.parametrize("S, size, view", [
+    (329, 12, [-0.0011, 0.0011, -0.0011, 0.0011]),  # the KL-only map: a few thousandths wide
+    (329, 12, [-26.4, 23.6, -40.2, 9.8]), (200, 12, [-3.1, 3.5, -3.1, 3.5]),
+    (460, 18, [-0.0123, 0.0123, -1.3, -1.27]), (390, 18, [-40.2, 23.6, -40.2, 23.6])])
+def test_map_tick_labels_never_run_into_each_other(S, size, view):
+    script = REPO / "tests" / "kit" / "js" / "ticks.mjs"
+    out = subprocess.run([NODE, str(script), json.dumps([S, size, *view])], check=True,
+                         capture_output=True, text=True, timeout=60)
+    boxes = json.loads(out.stdout)
+    assert len(boxes) >= 4  # some ticks on each axis, and the axes' names
+    for i, a in enumerate(boxes):
+        assert a["left"] >= 0 and a["right"] <= S + 0.5 and a["top"] >= -1 and a["bottom"] <= S, a
+        for b in boxes[i + 1:]:
+            w = min(a["right"], b["right"]) - max(a["left"], b["left"])
+            h = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            assert w <= 0 or h <= 0, (a, b)

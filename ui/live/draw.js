@@ -30,15 +30,17 @@ function drawTicks(g, S, [x0, x1, y0, y1], axis, size = 12) {
   g.fillStyle = "#555";
   g.font = `${size}px sans-serif`;
   const sx = tickStep(g, x1 - x0, S), sy = niceStep(y1 - y0); // y labels stack: no crowding
+  // a label that would run into another (the corner where the axes' labels meet, the axis names)
+  // is left out; its tick mark stays
   for (let t = Math.ceil(x0 / sx) * sx; t <= x1; t += sx) {
-    const x = ((t - x0) / (x1 - x0)) * S;
+    const x = ((t - x0) / (x1 - x0)) * S, text = +t.toFixed(6) + "";
     g.fillRect(x, S - 5, 1, 5);
-    g.fillText(+t.toFixed(6) + "", x + 2, S - 6);
+    if (x + 2 + g.measureText(text).width <= S - 2) g.fillText(text, x + 2, S - 6);
   }
   for (let t = Math.ceil(y0 / sy) * sy; t <= y1; t += sy) {
     const y = (1 - (t - y0) / (y1 - y0)) * S;
     g.fillRect(0, y, 5, 1);
-    g.fillText(+t.toFixed(6) + "", 7, y - 2);
+    if (y - 2 - size > size + 2 && y - 2 < S - size - 8) g.fillText(+t.toFixed(6) + "", 7, y - 2);
   }
   g.fillText(`${axis}₁ →`, S - 3 * size, S - 1.6 * size);
   g.fillText(`${axis}₂ ↑`, 7, size);
