@@ -28,7 +28,8 @@ frame.intro(
     "circles are the prior's 1σ and 2σ; the curves are the test sample (solid) and the training "
     "batches (dashed), against epochs on a log scale; the red line is now.")
 settings.use("replay", [VIEW, FRAME])
-view = settings.radio(VIEW, "Show", horizontal=True, format_func=lambda k: VIEWS[k][0])
+controls, picture = frame.slots()
+view = settings.radio(VIEW, "Show", controls, horizontal=True, format_func=lambda k: VIEWS[k][0])
 runs = {catalog.label(m): catalog.replay(m) for m in VIEWS[view][1]}
 longest = max(len(r["t"]) for r in runs.values())
 frame_index = min(settings.value(FRAME), longest - 1)
@@ -40,8 +41,9 @@ def on_frame():
         st.session_state[FRAME.key] = k
 
 
-live.replay(runs, "mnist", "replay", start=frame_index, on_frame=on_frame,
-            map_size=420 if len(runs) == 1 else 320)
+with picture:
+    live.replay(runs, "mnist", "replay", start=frame_index, on_frame=on_frame,
+                map_size=420 if len(runs) == 1 else 320)
 
 
 def watch_for(label: str, r: dict) -> str:

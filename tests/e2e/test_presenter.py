@@ -18,7 +18,22 @@ PICTURE = {
     "manifold": "figure.ll-figure:has(figcaption:text('decoded grid')) img",
     "denoising": "figure.ll-figure svg.ll-chart",
     "anomalies": "figure.ll-figure svg.ll-chart",
+    "your_digit": "canvas.ll-pad",
+    "replay": "canvas.ll-map",
 }
+
+
+def settled(page, locator) -> dict:
+    """The element's box once the page has stopped laying it out (components size themselves
+    once they know their width; the pictures above them load)."""
+    box = None
+    for _ in range(50):
+        page.wait_for_timeout(150)
+        now = locator.bounding_box()
+        if now == box:
+            return box
+        box = now
+    raise AssertionError(f"still moving: {box}")
 
 
 @pytest.fixture(params=SCREENS)
@@ -33,8 +48,7 @@ def test_each_page_shows_its_picture_on_the_first_screen(projector, app_url, key
     open_page(projector, page_urls(app_url)[key] + "?presenter=1")
     picture = projector.locator(PICTURE[key]).first
     picture.wait_for(timeout=60_000)
-    projector.wait_for_timeout(300)  # components lay themselves out once they know their width
-    box, screen = picture.bounding_box(), projector.viewport_size
+    box, screen = settled(projector, picture), projector.viewport_size
     assert box["width"] >= 150 and box["height"] >= 60, box  # a picture, not a thumbnail
     assert box["x"] >= 0 and box["y"] >= 0, box
     assert box["x"] + box["width"] <= screen["width"] + 0.5, box
