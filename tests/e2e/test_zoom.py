@@ -86,3 +86,27 @@ def test_the_link_keeps_the_zoom_and_the_manifold_grid_follows_it(page, app_url)
     reopened = view(page)
     assert all(abs(a - b) < 1e-3 * span(zoomed)[0] for a, b in zip(reopened, zoomed)), (reopened, zoomed)
     assert "&zoom=" in link or "?zoom=" in link
+
+
+def test_two_fingers_pinch_to_zoom_on_a_phone(browser, app_url):
+    from benchmarks.harness import new_context
+
+    ctx = new_context(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone = ctx.new_page()
+    open_page(phone, app_url)
+    over = phone.locator(MAP).first
+    over.scroll_into_view_if_needed()
+    box, home = over.bounding_box(), view(phone)
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    cdp = phone.context.new_cdp_session(phone)
+    touch = lambda kind, d: cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [  # noqa: E731
+        {"x": cx - d, "y": cy, "id": 0}, {"x": cx + d, "y": cy, "id": 1}]})
+    touch("touchStart", 20)
+    for d in range(20, 100, 8):  # the fingers move apart: zoom in
+        touch("touchMove", d)
+        phone.wait_for_timeout(16)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+    z = changed(phone, home)
+    assert span(z)[0] < 0.5 * span(home)[0] and abs(span(z)[0] - span(z)[1]) < 1e-9 * span(z)[0]
+    ctx.close()
