@@ -41,7 +41,7 @@ import urllib.request
 import uuid
 
 from .harness import REPO, free_port, rss_mb, run_async, running_server
-from .wsload import Session, _click_state, _server_side
+from .wsload import Session, click_state, server_side
 
 THINK_S = 1.0
 UPLOAD_EVERY = 10
@@ -214,7 +214,7 @@ async def _open_map(s: Session, rec, i: int, query: str = "live=0") -> str | Non
     wid = s.widgets.get("map")
     if wid is None:
         rec["errors"].append(f"session {i}: no map widget on the page")
-    elif not _server_side(s, rec, i):
+    elif not server_side(s, rec, i):
         wid = None
     return wid
 
@@ -256,7 +256,7 @@ async def _student(url: str, i: int, stop_at: float, rec, png: bytes):
                         return
                 else:
                     u, v = round(rng.uniform(-2.5, 2.5), 3), round(rng.uniform(-2.5, 2.5), 3)
-                    t = await s.run(s.query, "", [_click_state(wid, u, v)])
+                    t = await s.run(s.query, "", [click_state(wid, u, v)])
                     rec["latency_ms"].append(1000 * t)
                     got = [float(x) for x in (s.param("at") or "nan,nan").split(",")]
                     if not (abs(got[0] - u) <= 0.006 and abs(got[1] - v) <= 0.006):

@@ -4,8 +4,9 @@
     python -m benchmarks.wsload --sessions 4 --seconds 10  # short mode
 
 Each virtual session speaks what the browser speaks (protobuf BackMsg / ForwardMsg on
-/_stcore/stream): it opens a page, then either clicks the server-side latent map (a Plotly
-selection of a grid point, as the browser reports it) or sets the first z slider, once a second.
+/_stcore/stream): it opens a page, then either clicks the latent map with live decoding off (the
+map component's "clicked" trigger, as the browser sends it) or sets the first z slider, once a
+second.
 The server's answer is the end of the script run; the query string it sends back must hold
 *this* session's point or z (a session seeing another's state is an error). A classroom's
 browsers run on the students' machines; this measures what the one server has to do.
@@ -98,7 +99,7 @@ class Session:
         return values[0] if values else None
 
 
-def _click_state(component_id: str, u: float, v: float):
+def click_state(component_id: str, u: float, v: float):
     """A click on the latent map (ui/live/map.js): the component's "clicked" trigger, sent as
     Streamlit's frontend sends Custom Component v2 triggers, a JSON list of events on the
     component's trigger widget."""
@@ -108,7 +109,7 @@ def _click_state(component_id: str, u: float, v: float):
 
     s = WidgetState(id=f"{STREAMLIT_INTERNAL_KEY_PREFIX}_{component_id}{EVENT_DELIM}events")
     s.json_trigger_value = json.dumps([{"event": "clicked", "value": {
-        "panel": 0, "u": u, "v": v, "rel": [0.5, 0.5], "index": None}}])
+        "u": u, "v": v, "index": None}}])
     return s
 
 
@@ -120,7 +121,7 @@ def _toggle_state(widget_id: str, value: bool):
     return s
 
 
-def _server_side(s: Session, rec, i: int) -> bool:
+def server_side(s: Session, rec, i: int) -> bool:
     """Hold the sidebar's live-decoding switch off, as a browser that opened ?live=0 would."""
     if "live" not in s.widgets:
         rec["errors"].append(f"session {i}: no live-decoding switch on the page")
@@ -129,7 +130,7 @@ def _server_side(s: Session, rec, i: int) -> bool:
     return True
 
 
-def _check_server_side(s: Session, rec, i: int):
+def _checkserver_side(s: Session, rec, i: int):
     if s.param("live") != "0":
         rec["errors"].append(f"session {i}: the page left server-side mode ({s.query})")
 
@@ -150,18 +151,18 @@ async def _map_user(url, i, stop_at, rec):
         if wid is None:
             rec["errors"].append("no map widget on the page")
             return
-        if not _server_side(s, rec, i):
+        if not server_side(s, rec, i):
             return
         rec["ready"] = True
         while time.perf_counter() < stop_at:
             u, v = round(rng.uniform(-2.5, 2.5), 3), round(rng.uniform(-2.5, 2.5), 3)
-            seconds = await s.run(s.query, "", [_click_state(wid, u, v)])
+            seconds = await s.run(s.query, "", [click_state(wid, u, v)])
             rec["latency_ms"].append(1000 * seconds)
             rec["actions"] += 1
             got = [float(x) for x in (s.param("at") or "nan,nan").split(",")]
             if not (abs(got[0] - u) <= 0.006 and abs(got[1] - v) <= 0.006):  # 2-decimal URL
                 rec["errors"].append(f"session {i} clicked ({u}, {v}), the server shows {got}")
-            _check_server_side(s, rec, i)
+            _checkserver_side(s, rec, i)
             await asyncio.sleep(THINK_S)
 
 
@@ -173,7 +174,7 @@ async def _slider_user(url, i, stop_at, rec):
         if wid is None or other is None:
             rec["errors"].append("no slider widget on the page")
             return
-        if not _server_side(s, rec, i):
+        if not server_side(s, rec, i):
             return
         s.held[other] = _slider_state(other, 0.5)  # z2 stays where the link put it
         rec["ready"] = True
@@ -188,7 +189,7 @@ async def _slider_user(url, i, stop_at, rec):
             got = (s.param("z") or "").split(",")
             if got != [f"{z1:.2f}", "0.50"]:
                 rec["errors"].append(f"session {i} set z=({z1:.2f}, 0.50), the server shows {got}")
-            _check_server_side(s, rec, i)
+            _checkserver_side(s, rec, i)
             await asyncio.sleep(THINK_S)
 
 

@@ -90,12 +90,6 @@ def by_key(key: str) -> PageSpec:
     return next(p for p in PAGES if p.key == key)
 
 
-def by_file(file: str) -> PageSpec | None:
-    """The entry of a page script (any path that ends with its registered file)."""
-    path = Path(file).resolve()
-    return next((p for p in PAGES if (REPO / p.file).resolve() == path), None)
-
-
 def groups() -> dict[str, list[PageSpec]]:
     out: dict[str, list[PageSpec]] = {}
     for p in PAGES:

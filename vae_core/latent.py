@@ -119,19 +119,6 @@ def share_inside(points: np.ndarray, grid: np.ndarray) -> float:
     return float(np.all((points >= lo) & (points <= hi), axis=1).mean())
 
 
-def to_relative(uv, bounds) -> np.ndarray:
-    """Plane coordinates as fractions of the bounds (0..1 on each axis)."""
-    x0, x1, y0, y1 = bounds
-    uv = np.asarray(uv, dtype=np.float32)
-    return np.stack([(uv[..., 0] - x0) / (x1 - x0), (uv[..., 1] - y0) / (y1 - y0)], -1)
-
-
-def from_relative(rel, bounds) -> np.ndarray:
-    x0, x1, y0, y1 = bounds
-    rel = np.asarray(rel, dtype=np.float32)
-    return np.stack([x0 + rel[..., 0] * (x1 - x0), y0 + rel[..., 1] * (y1 - y0)], -1)
-
-
 def lerp(z0, z1, steps: int) -> np.ndarray:
     t = np.linspace(0, 1, steps, dtype=np.float32)[:, None]
     return (1 - t) * np.asarray(z0, np.float32) + t * np.asarray(z1, np.float32)

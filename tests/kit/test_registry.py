@@ -19,4 +19,3 @@ def test_urls_are_unique_and_one_page_is_the_default():
     assert len({p.key for p in registry.PAGES}) == len(registry.PAGES)
     assert [p.key for p in registry.PAGES if p.default] == ["latent_map"]
     assert registry.by_key("posterior").url_path == "posterior"
-    assert registry.by_file(str(REPO / "pages/lessons/posterior.py")).key == "posterior"

@@ -199,7 +199,7 @@ def zooms(key: str, n: int = 1) -> list | None:
 
 
 def clicked(key: str) -> dict | None:
-    """The click a map reported: {"uv", "index", "panel", "rel"}, or None."""
+    """The click a map reported: {"uv", "index"}, or None."""
     c = (st.session_state.get(key) or {}).get("clicked")
     if c is None:
         return None
@@ -211,8 +211,7 @@ def clicked(key: str) -> dict | None:
         return None
     index = c.get("index")
     index = int(index) if isinstance(index, int | float) and float(index).is_integer() else None
-    return {"uv": uv, "index": index, "panel": int(c.get("panel") or 0),
-            "rel": np.asarray(c.get("rel"), np.float32)}
+    return {"uv": uv, "index": index}
 
 
 def live_sliders(meta: dict, z, lo, hi, key: str, on_change, step: float = 0.05,

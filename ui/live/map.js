@@ -1,7 +1,7 @@
 // The latent map: the test codes drawn on a canvas, with marks and paths laid over them. With a
 // decoder (decoder.js, prepended by ui/live/__init__.py) it decodes under the pointer on every
 // animation frame, in the browser; linked panels decode the same relative spot through every
-// model. A click, a tap or Enter reports {panel, u, v, rel, index} to Python ("clicked").
+// model. A click, a tap or Enter reports {u, v, index} to Python ("clicked").
 // The maps fit their container and the window (a projector, a phone); the arrow keys move the
 // spot (Shift: further) and a live caption says where it is and what the nearby test images are.
 
@@ -305,7 +305,7 @@ function build(root, data, setTriggerValue, setStateValue) {
     const q = panels[k], [rx, ry] = cursor[k];
     const [u, v] = q.decodeAt(rx, ry, true);
     const index = q.nearest(rx * q.S, (1 - ry) * q.S, 6);
-    setTriggerValue("clicked", { panel: k, u, v, rel: [rx, ry], index });
+    setTriggerValue("clicked", { u, v, index });
   }
   const cleanups = [];
   let zoomTimer = 0;
