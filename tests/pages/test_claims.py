@@ -7,7 +7,7 @@ import pytest
 from helpers import CHECKPOINTS
 from test_app import images, open_page, param, said
 
-from vae_core import latent
+from vae_core import latent, read_metadata
 from vae_core.atlas import open_atlas
 
 CONTRAST = json.loads((CHECKPOINTS / "eval" / "contrast_mnist.json").read_text())
@@ -92,3 +92,26 @@ def test_a_test_image_is_named_image_in_links_and_old_digit_links_still_open_it(
         at.switch_page(by_key(key).file).run()
         assert not at.exception and at.session_state[state] == 7
         assert param(at, "image") == "7" and "digit" not in at.query_params
+
+
+def test_loss_terms_compare_like_with_like_and_quote_what_was_measured():
+    evaluated = {n: json.loads((CHECKPOINTS / "eval" / f"{n}.json").read_text())
+                 for n in ("mnist_vae_2d", "mnist_vae_2d_recon_only", "mnist_vae_2d_kl_only",
+                           "mnist_vae_2d_beta0.5", "mnist_vae_2d_beta4")}
+    epochs = {n: read_metadata(CHECKPOINTS / f"{n}.safetensors")["epochs"] for n in evaluated}
+    assert len(set(epochs.values())) == 1, epochs  # the same recipe: only the loss differs
+    at = open_page("loss_terms")
+    said_ = text(at)
+    assert f"{epochs['mnist_vae_2d']} epochs each" in said_
+    rec = CONTRAST["ablations"]["mnist_vae_2d_recon_only"]["prior"]
+    assert f"reads {rec['confident']:.0%} of {CONTRAST['n_samples']:,} such samples" in said_
+    assert "mostly lands where no training image was" not in said_
+    codes = CONTRAST["ablations"]["mnist_vae_2d_recon_only"]["codes"]
+    assert f"99% of them within ±{codes['abs_p99']:.0f}" in said_
+    kl_only = CONTRAST["ablations"]["mnist_vae_2d_kl_only"]["codes"]
+    assert f"every μ lies within ±{kl_only['abs_p99']:.0e} of 0" in said_
+    betas = ("mnist_vae_2d_beta0.5", "mnist_vae_2d", "mnist_vae_2d_beta4")
+    kls, recons = ([evaluated[n]["test"][k] for n in betas] for k in ("kl", "recon"))
+    assert "the KL goes " + " → ".join(f"{v:.1f}" for v in kls) in said_
+    steady = kls == sorted(kls, reverse=True) and recons == sorted(recons)
+    assert ("a larger β buys a tighter fit" in said_) == steady
