@@ -95,9 +95,10 @@ SLIDERS_MODEL = "mnist_vae_20d"  # the biggest decoder that runs in the browser
 
 # A page's main picture: a map, a chart, a decoded picture or a drawing pad, drawn (an <img>
 # counts once it has decoded); the components draw inside shadow roots. The Train page's first
-# picture is its controls (no model before Start). Elements marked data-ll-old belong to the
-# page before.
-FIRST_PICTURE = {"train": "[data-testid='stSlider']"}
+# picture is its controls (no model before Start); Start here and the Glossary are text: their
+# first page link and their first entry. Elements marked data-ll-old belong to the page before.
+FIRST_PICTURE = {"train": "[data-testid='stSlider']", "start": "[data-testid='stPageLink-NavLink']",
+                 "glossary": "h3"}
 PICTURE = """(sel) => {
     sel = sel || "canvas, svg.ll-chart, figure.ll-figure img";
     const all = [], walk = (root) => root.querySelectorAll("*").forEach((e) => {

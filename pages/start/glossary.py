@@ -13,5 +13,5 @@ frame.say("The words the pages use, in the order a lecture meets them. Every fig
             "a page was measured on the test set by a command in the repository.")
 for term in glossary.TERMS:
     st.subheader(term.name, anchor=term.anchor)
-    frame.say(term.text.replace("{judge_accuracy}", accuracy))
+    st.markdown(term.text.replace("{judge_accuracy}", accuracy))  # no links to itself
 frame.share()

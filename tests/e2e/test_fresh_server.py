@@ -13,11 +13,11 @@ from ui.registry import PAGES
 
 FIRST_REQUESTS = {  # path and query -> text the page shows only if it read the link
     "": "Click the map to keep a spot",
-    "posterior?digit=0&k=4&seed=3": "the 4 samples z = μ + σ·ε, decoded (seed 3)",
+    "posterior?image=0&k=4&seed=3": "the 4 samples z = μ + σ·ε, decoded (seed 3)",
     "sliders?z=1.25,-0.50&live=0": "1.25",
     "interpolate?a=10&b=20&steps=12": "Animated GIF of the morph",
     "manifold?grid=linear&n=7": "7×7 decoded grid",
-    "denoising?noise=occlusion&strength=0.5&digit=5": "occlusion, strength 0.50",
+    "denoising?noise=occlusion&strength=0.5&image=5": "occlusion, strength 0.50",
     "loss_terms?beta=%CE%B2%20%3D%204": "β = 4",
 }
 

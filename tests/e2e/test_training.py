@@ -37,7 +37,9 @@ def test_train_watch_use_and_share_the_server(browser, app_url):
 
     # the new model, on the latent map (through the sidebar: a new page load is a new session)
     act(mine, lambda: mine.locator(NAV).get_by_text("Latent map").click())
-    mine.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").click()  # opens the list
+    picker = mine.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']")
+    picker.scroll_into_view_if_needed()  # below the sidebar's fold at 1000 px, since Start joined it
+    picker.click()  # opens the list
     act(mine, lambda: mine.get_by_role("option", name="yours: VAE, β = 1, 2 epochs").click())
     over = mine.locator("canvas.ll-over").first
     over.wait_for()
