@@ -20,6 +20,7 @@ from vae_core import data as vae_data
 from vae_core.atlas import open_atlas
 from vae_core.checkpoint import list_checkpoints, load_model
 from vae_core.data import DataUnavailableError, on_disk
+from vae_core.images import to_unit
 from vae_core.latent import Atlas
 
 # One torch thread per script run: a server decodes small batches for many sessions at once, and
@@ -94,6 +95,13 @@ def test_images(dataset: str) -> np.ndarray | None:
         return vae_data.raw_test_images(dataset)[0]
     except DataUnavailableError:  # e.g. a corrupt file: the pages say the images are missing
         return None
+
+
+def test_pictures(dataset: str, which) -> np.ndarray | None:
+    """Test images as float32 intensities in [0, 1]: one (an index) or several (indices), or
+    None where the data set is not on this machine."""
+    images = test_images(dataset)
+    return None if images is None else to_unit(images[which])
 
 
 def figures_file(name: str) -> dict:

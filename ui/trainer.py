@@ -16,6 +16,7 @@ import torch
 
 from vae_core.data import raw_images
 from vae_core.evaluate import evaluate_model
+from vae_core.images import as_batch, to_unit
 from vae_core.latent import Atlas, encode
 from vae_core.live import LiveConfig, LiveRun, prepare
 from vae_core.record import sample_indices
@@ -88,7 +89,7 @@ def collect(run: LiveRun, dataset: str = "mnist") -> dict | None:
             "train": {"loss": config.train_config().loss, "noise": "none",
                       "n_images": config.n_images}}
     labels = catalog.atlas(catalog.pair(dataset)[0]).labels
-    x = torch.as_tensor(np.asarray(images, np.float32) / 255.0).unsqueeze(1)
+    x = as_batch(to_unit(images))
     meta["test"] = evaluate_model(run.model, x, torch.from_numpy(labels), samples=1)
     catalog.add_session_model(meta, run.model, Atlas(mu, labels, logvar, key=name))
     return catalog.by_name(name)

@@ -9,8 +9,9 @@ from html import escape
 import numpy as np
 import streamlit as st
 
+from vae_core.config import NUM_CLASSES
 from vae_core.data import class_names
-from vae_core.images import digit_image, png_bytes
+from vae_core.images import digit_image, png_bytes, to_unit
 from vae_core.latent import Atlas
 
 from . import catalog, settings
@@ -49,7 +50,7 @@ def show_digit(probs: np.ndarray, caption: str, key: str, scale: int = 10, downl
 def show_test_image(images: np.ndarray | None, index: int, caption: str, scale: int = 4):
     """A raw test image (uint8), or nothing where the data set is not on this machine."""
     if images is not None:
-        show_digit(images[index] / 255.0, caption, f"test_{index}", scale=scale, download=False)
+        show_digit(to_unit(images[index]), caption, f"test_{index}", scale=scale, download=False)
 
 
 def reading(image: np.ndarray, dataset: str, what: str) -> str:
@@ -110,7 +111,7 @@ def test_image_picker(index: settings.Setting, at: Atlas, dataset: str, where=st
     st.session_state[cls_key], st.session_state[ex_key] = cls, example
     names = class_names(dataset)
     c1, c2 = where.columns(2)
-    c1.selectbox("Class", range(10), key=cls_key, format_func=lambda c: names[c],
+    c1.selectbox("Class", range(NUM_CLASSES), key=cls_key, format_func=lambda c: names[c],
                  on_change=picked)
     c2.number_input("Example", 0, len(at.members(cls)) - 1, key=ex_key, on_change=picked)
     return int(settings.value(index))

@@ -18,6 +18,7 @@ import torch
 from .checkpoint import load_model, read_metadata
 from .config import DATASETS
 from .data import load_split
+from .images import as_batch
 from .index import print_report
 from .losses import kl_to_standard_normal, reconstruction_nll
 
@@ -31,7 +32,7 @@ def scores(model, x, score: str = "neg_elbo", samples: int = 1, seed: int = 0,
     """
     if score not in ("neg_elbo", "recon"):
         raise ValueError(f"score must be 'neg_elbo' or 'recon', got {score!r}")
-    x = torch.as_tensor(np.asarray(x, np.float32)).reshape(-1, 1, 28, 28)
+    x = as_batch(x)
     gen = torch.Generator().manual_seed(seed)
     out = []
     for i in range(0, len(x), batch_size):

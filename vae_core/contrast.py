@@ -32,6 +32,7 @@ import torch
 from .atlas import open_atlas
 from .checkpoint import list_checkpoints, load_model
 from .data import load_split
+from .images import as_batch
 from .index import print_report
 from .latent import decode, grid_uv
 
@@ -42,7 +43,7 @@ N_SAMPLES, GRID, PATHS, STEPS = 10_000, 40, 500, 16
 @torch.inference_mode()
 def judged(judge, images: np.ndarray, batch_size: int = 500) -> dict:
     """The judge's probabilities and features of (N, 28, 28) images."""
-    x = torch.as_tensor(np.asarray(images, np.float32)).reshape(-1, 1, 28, 28)
+    x = as_batch(images)
     probs, feats = [], []
     for i in range(0, len(x), batch_size):
         xb = x[i : i + batch_size]

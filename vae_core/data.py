@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .config import DATASETS
+from .config import DATASETS, NUM_CLASSES
 
 DATA_ENV = "LATENT_LAB_DATA"  # overrides the default data root
 DEFAULT_ROOT = "data"
 
-MNIST_CLASSES = tuple(str(d) for d in range(10))
+MNIST_CLASSES = tuple(str(d) for d in range(NUM_CLASSES))
 FASHION_CLASSES = (
     "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
     "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from .images import as_batch
 from .index import print_report
 from .noise import corrupt_all
 
@@ -13,7 +14,7 @@ from .noise import corrupt_all
 def reconstruct(model, x) -> np.ndarray:
     """The model's reconstruction (decoded μ, or z for an autoencoder) of images in [0, 1]:
     (N, 28, 28) float32."""
-    x = torch.as_tensor(np.asarray(x, np.float32)).reshape(-1, 1, 28, 28)
+    x = as_batch(x)
     code = model.encode(x)
     return model.decode(code[0] if model.kind == "vae" else code)[:, 0].numpy()
 

@@ -1,11 +1,26 @@
-"""Pictures for people: crisp upscaled digits, mosaics, PNG and GIF bytes."""
+"""Pictures: a batch for the models (`as_batch`, `to_unit`), and for people crisp upscaled digits,
+mosaics, PNG and GIF bytes."""
 
 from __future__ import annotations
 
 import io
 
 import numpy as np
+import torch
 from PIL import Image
+
+from .config import IMAGE_SHAPE
+
+
+def as_batch(x) -> torch.Tensor:
+    """Images as the models take them: float32, (N, *IMAGE_SHAPE), from (N, 28, 28), (N, 784),
+    (28, 28) or already (N, 1, 28, 28); values as given (see `to_unit` for uint8 pixels)."""
+    return torch.as_tensor(np.asarray(x, np.float32)).reshape(-1, *IMAGE_SHAPE)
+
+
+def to_unit(pixels) -> np.ndarray:
+    """uint8 pixels (0-255, as the data sets store them) as float32 intensities in [0, 1]."""
+    return np.asarray(pixels, np.float32) / 255.0
 
 
 def to_uint8(probs: np.ndarray) -> np.ndarray:

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from .config import NUM_CLASSES
+from .images import as_batch
+
 
 @dataclass(frozen=True)
 class Plane:
@@ -62,7 +65,7 @@ class Atlas:
         self.plane = plane_for(mu)
         self.uv = self.plane.to_plane(mu)
         self.bounds = bounds_of(self.uv)
-        self._members = [np.flatnonzero(self.labels == c) for c in range(10)]
+        self._members = [np.flatnonzero(self.labels == c) for c in range(NUM_CLASSES)]
 
     @property
     def latent_dim(self) -> int:
@@ -154,7 +157,7 @@ def decode_at(model, plane: Plane, uv) -> np.ndarray:
 @torch.inference_mode()
 def encode(model, x) -> tuple[np.ndarray, np.ndarray | None]:
     """(mu, logvar) for a VAE, (z, None) for an AE; x is (N, 1, 28, 28) or (N, 28, 28) in [0, 1]."""
-    x = torch.as_tensor(np.asarray(x, np.float32)).reshape(-1, 1, 28, 28)
+    x = as_batch(x)
     out = model.encode(x)
     if model.kind == "vae":
         return out[0].numpy(), out[1].numpy()
@@ -164,7 +167,7 @@ def encode(model, x) -> tuple[np.ndarray, np.ndarray | None]:
 @torch.inference_mode()
 def judge_probabilities(judge, images: np.ndarray, batch_size: int = 256) -> np.ndarray:
     """The judge's class probabilities (softmax), (N, 10), for (N, 28, 28) images in [0, 1]."""
-    x = torch.as_tensor(np.asarray(images, np.float32)).reshape(-1, 1, 28, 28)
+    x = as_batch(images)
     return torch.cat([torch.softmax(judge(x[i : i + batch_size]), 1)
                       for i in range(0, len(x), batch_size)]).numpy()
 

@@ -15,6 +15,8 @@ import warnings
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .images import to_unit
+
 MAX_PIXELS = 25_000_000  # a 5000x5000 photo is fine; a decompression bomb is refused unread
 MAX_BYTES = 10 * 1024 * 1024
 BOX = 20  # the digit's longer side after size normalisation
@@ -77,7 +79,7 @@ def _to_grey(img: Image.Image) -> np.ndarray:
         img = img.convert("RGBA")
         white = Image.new("RGBA", img.size, (255, 255, 255, 255))
         img = Image.alpha_composite(white, img)  # transparent = paper
-    return np.asarray(img.convert("L"), np.float32) / 255.0
+    return to_unit(img.convert("L"))
 
 
 def to_mnist(grey: np.ndarray) -> np.ndarray:

@@ -24,6 +24,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .config import IMAGE_SHAPE
+from .images import to_unit
 from .latent import bounds_of, grid_uv, plane_for
 from .losses import kl_to_standard_normal, reconstruction_nll
 
@@ -50,9 +52,9 @@ class Recorder:
 
     def __init__(self, x_sample: torch.Tensor, labels: np.ndarray, index: np.ndarray,
                  grid: int = 8, seed: int = 0, meta: dict | None = None):
-        self.x = x_sample.reshape(-1, 1, 28, 28)
+        self.x = x_sample.reshape(-1, *IMAGE_SHAPE)
         if self.x.dtype == torch.uint8:
-            self.x = self.x.float() / 255.0
+            self.x = torch.as_tensor(to_unit(self.x))
         self.labels = np.asarray(labels, np.uint8)
         self.index = np.asarray(index, np.int32)
         self.grid = grid

@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui import catalog, charts, figures, frame, live, settings, widgets
 from vae_core import latent, posterior
+from vae_core.config import NUM_CLASSES
 from vae_core.data import class_names
 
 ctx = frame.context()
@@ -31,7 +32,7 @@ seed = settings.number_input(SEED, "Seed", c2)
 vae, ae = pairs[dim]
 f = figs["pairs"][dim]
 v, a = f["vae"]["prior"], f["ae"]["prior"]
-rarest = min(range(10), key=lambda c: a["class_share"][c])
+rarest = min(range(NUM_CLASSES), key=lambda c: a["class_share"][c])
 
 with picture:
     st.subheader("Draw z from N(0, I) and decode it")
@@ -72,8 +73,8 @@ charts.grouped_bars(list(names), [(catalog.label(vae), v["class_share"], figures
                                   (catalog.label(ae), a["class_share"], figures.COLORS[1])],
                     f"share of {figs['n_samples']:,} samples").show(
     "Class shares of decoded prior samples. " + "; ".join(
-        f"{catalog.label(m)}: " + ", ".join(f"{names[c]} {f[k]['prior']['class_share'][c]:.0%}"
-                                            for c in range(10)) for k, m in (("vae", vae), ("ae", ae))))
+        f"{catalog.label(m)}: " + ", ".join(f"{name} {share:.0%}" for name, share in zip(
+            names, f[k]["prior"]["class_share"])) for k, m in (("vae", vae), ("ae", ae))))
 
 st.subheader("Where they are alike")
 frame.say(

@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui import catalog, frame, live, settings, widgets
 from vae_core import latent
+from vae_core.config import NUM_CLASSES
 from vae_core.data import class_names
 from vae_core.images import png_bytes
 
@@ -14,7 +15,7 @@ m = catalog.model(meta)
 lo, hi = latent.slider_range(at.mu)
 Z = settings.vector(f"z_{meta['name']}", "z", lo, hi)
 SEED = settings.seed("slider_seed")
-CLASS = settings.choice("slider_class", None, 0, range(10))
+CLASS = settings.choice("slider_class", None, 0, range(NUM_CLASSES))
 COLS = settings.integer("traverse_cols", None, 9, 5, 15)
 names = class_names(dataset)
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import catalog, charts, figures, frame, settings, widgets
 from vae_core import anomaly
-from vae_core.images import mosaic
+from vae_core.images import mosaic, to_unit
 
 ctx = frame.context()
 meta, dataset = ctx.model, ctx.dataset
@@ -27,7 +27,7 @@ if images is None or foreign is None:
 
 def scored() -> dict:
     model = catalog.model(meta)
-    out = anomaly.summary(anomaly.scores(model, images / 255.0), anomaly.scores(model, foreign / 255.0),
+    out = anomaly.summary(anomaly.scores(model, to_unit(images)), anomaly.scores(model, to_unit(foreign)),
                           anomaly.scores(model, anomaly.uniform_noise(1000)))
     catalog.release_memory()
     return out
@@ -81,12 +81,13 @@ with right:
 
 f1, f2 = st.columns(2)
 with f1:
-    widgets.show_digit(mosaic(images[s["worst"]] / 255.0, 8, pad=1, fill=0.25),
+    worst = catalog.test_pictures(dataset, s["worst"])
+    widgets.show_digit(mosaic(worst, 8, pad=1, fill=0.25),
                        f"the {own_word} the model finds strangest (highest −ELBO)",
                        "anomaly_own", scale=3, alt=widgets.reading_of_many(
-                           images[s["worst"]] / 255.0, dataset, f"the 16 strangest {own_word}"))
+                           worst, dataset, f"the 16 strangest {own_word}"))
 with f2:
-    widgets.show_digit(mosaic(foreign[s["sneaky"]] / 255.0, 8, pad=1, fill=0.25),
+    widgets.show_digit(mosaic(catalog.test_pictures(other, s["sneaky"]), 8, pad=1, fill=0.25),
                        f"the {labels[other]} images that look most familiar (lowest −ELBO)",
                        "anomaly_other", scale=3, alt=f"the 16 {labels[other]} images that the "
                        "model finds most familiar")

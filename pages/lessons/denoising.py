@@ -41,7 +41,7 @@ with c1:
 kind = settings.radio(KIND, "Noise", c2)
 strength = settings.slider(STRENGTH, "Strength", c3, step=0.05)
 seed = settings.number_input(SEED, "Seed", c4)
-clean = images[index] / 255.0
+clean = catalog.test_pictures("mnist", index)
 noisy = add_noise(clean, kind, strength, int(seed))
 pictures = [("clean test image", clean), (f"{kind}, strength {strength:.2f}", noisy)]
 pictures += [(catalog.label(m), figures.cached(["denoise", m["name"], noisy], lambda m=m: (

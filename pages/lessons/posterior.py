@@ -87,7 +87,7 @@ st.subheader("The ELBO of this image, in nats")
 if images is None:
     widgets.no_data_notice(dataset)
 else:
-    f = evaluate.image_figures(vae, images[index] / 255.0)
+    f = evaluate.image_figures(vae, catalog.test_pictures(dataset, index))
     st.latex(r"-\mathrm{ELBO}(x) = \underbrace{\mathbb{E}_{q(z|x)}\big[-\log p(x|z)\big]}"
              rf"_{{{f['recon']:.2f}}} + \underbrace{{\tfrac12\textstyle\sum_d"
              rf"(\mu_d^2+\sigma_d^2-1-\log\sigma_d^2)}}_{{\mathrm{{KL}} = {f['kl']:.2f}}}"

@@ -11,6 +11,7 @@ import streamlit as st
 
 from vae_core.data import class_names
 from vae_core.export import decoder_spec, pack
+from vae_core.images import to_unit
 
 from .. import catalog, frame
 from ..figures import COLORS, fingerprint
@@ -255,7 +256,7 @@ def _run_payload(title: str, replay: dict) -> dict:
     from vae_core.images import png_bytes
 
     grids = replay["grid"]
-    sprite = png_bytes(grids.reshape(-1, grids.shape[-1]).astype(np.float32) / 255.0)
+    sprite = png_bytes(to_unit(grids.reshape(-1, grids.shape[-1])))
     curves = {f"{p}_{k}": replay[f"{p}_{k}"].astype(np.float32)
               for p in ("test", "train") for k in ("recon", "kl")}
     return {"title": title, "t": replay["t"].astype(np.float32),
@@ -304,7 +305,7 @@ def live_replay(title: str, snapshots: list[dict], labels: np.ndarray, dataset: 
     pid = _send_payload(f"{key}_labels", ["replay-labels", labels], lambda: {
         "labels": np.asarray(labels, np.uint8), "colors": list(COLORS),
         "names": list(class_names(dataset))})
-    grid = base64.b64encode(png_bytes(last["grid"].astype(np.float32) / 255.0)).decode()
+    grid = base64.b64encode(png_bytes(to_unit(last["grid"]))).decode()
     live_run = {"title": title, "t": [float(s["t"]) for s in snapshots],
                 "mu": np.round(last["mu"][:, :2].astype(np.float32), 3).ravel().tolist(),
                 "bounds": _union_bounds([s["bounds"] for s in snapshots]),
