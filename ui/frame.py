@@ -192,12 +192,7 @@ def intro(text: str):
     """A page's opening paragraph, its words linked to the glossary where the page first uses
     them; on a projector it folds away under the heading, so that the picture comes first (the
     lecturer says it)."""
-    text = glossary.link(text, context().linked)
-    if presenting():
-        with st.expander("What this page shows"):
-            st.markdown(text)
-    else:
-        st.markdown(text)
+    say(text, st.expander("What this page shows") if presenting() else st)
 
 
 def say(text: str, where=st):
