@@ -19,18 +19,34 @@ import torch
 from vae_core import data as vae_data
 from vae_core.atlas import open_atlas
 from vae_core.checkpoint import list_checkpoints, load_model
+from vae_core.config import TrainConfig
 from vae_core.data import DataUnavailableError, on_disk
 from vae_core.images import to_unit
 from vae_core.latent import Atlas
 
-# One torch thread per script run: a server decodes small batches for many sessions at once, and
-# two intra-op threads per run would only contend for the same two cores (README, "Running for a
-# class"). $LATENT_LAB_TORCH_THREADS overrides it.
-torch.set_num_threads(int(os.environ.get("LATENT_LAB_TORCH_THREADS") or 1))
 CHECKPOINTS = Path(os.environ.get("LATENT_LAB_CHECKPOINTS")
                    or Path(__file__).resolve().parents[1] / "checkpoints")
 DATASET_LABELS = {"mnist": "MNIST digits", "fashion-mnist": "Fashion-MNIST clothes"}
 SESSION_MODELS = "session_models"  # session state: models trained in this session
+
+
+def set_threads():
+    """One torch thread per process (set at start-up, ui.server.lifespan): a server decodes
+    small batches for many sessions at once, and two intra-op threads per run would only contend
+    for the same two cores (docs/performance.md). $LATENT_LAB_TORCH_THREADS overrides it."""
+    torch.set_num_threads(int(os.environ.get("LATENT_LAB_TORCH_THREADS") or 1))
+
+
+def warm(offered=None):
+    """Load what a page draws first (the catalog, the first model the page offers, by its filter
+    `offered`, on the first data set, and that model's atlas), so that its first visit finds
+    them cached."""
+    good, _ = catalog()
+    dataset = next(iter(DATASET_LABELS))
+    first = next(iter(_select(good, dataset, offered)), None)
+    if first is not None:
+        _model(first["path"])
+        _atlas(first["path"])
 
 
 def release_memory():
@@ -53,7 +69,7 @@ def catalog() -> tuple[list[dict], list]:
     return result
 
 
-@st.cache_resource(show_spinner="Loading the model…")
+@st.cache_resource(show_spinner="Loading the model…", max_entries=6)
 def _model(path: str):
     return load_model(path)
 
@@ -80,21 +96,40 @@ def _session_entry(meta: dict) -> dict:
     return st.session_state[SESSION_MODELS][meta["name"]]
 
 
-def add_session_model(meta: dict, model_, atlas_: Atlas):
-    """A model trained in this session joins its catalog (never written to checkpoints/)."""
+def add_session_model(meta: dict, model_, atlas_: Atlas, extra: dict):
+    """A model trained in this session joins its catalog (never written to checkpoints/);
+    `extra`: the metadata its checkpoint would carry (session_extra), for a download."""
     st.session_state.setdefault(SESSION_MODELS, {})[meta["name"]] = {
-        "meta": dict(meta, session=True), "model": model_, "atlas": atlas_}
+        "meta": dict(meta, session=True), "model": model_, "atlas": atlas_, "extra": extra}
+
+
+def session_extra(meta: dict) -> dict:
+    """What a checkpoint of a model trained in this session carries (vae_core.live.Result)."""
+    return _session_entry(meta)["extra"]
 
 
 @st.cache_resource(show_spinner="Loading the test images…")
-def test_images(dataset: str) -> np.ndarray | None:
-    """The raw test images as uint8 (N, 28, 28), or None where the data set is not on disk."""
+def test_split(dataset: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """The raw test images (uint8, N x 28 x 28) and their labels, or None where the data set is
+    not on this machine. Cached: `test_split.clear()` forgets them."""
     if not on_disk(dataset):  # never start a download from a page
         return None
     try:  # read directly: torchvision (~160 MB) only if the .gz files need unpacking
-        return vae_data.raw_test_images(dataset)[0]
+        return vae_data.raw_test_images(dataset)
     except DataUnavailableError:  # e.g. a corrupt file: the pages say the images are missing
         return None
+
+
+def test_images(dataset: str) -> np.ndarray | None:
+    """The raw test images as uint8 (N, 28, 28), or None where the data set is not on disk."""
+    split = test_split(dataset)
+    return None if split is None else split[0]
+
+
+def test_labels(dataset: str) -> np.ndarray | None:
+    """The test images' class indices, or None where the data set is not on disk."""
+    split = test_split(dataset)
+    return None if split is None else split[1]
 
 
 def test_pictures(dataset: str, which) -> np.ndarray | None:
@@ -127,11 +162,30 @@ def noise_of(meta: dict) -> str:
     return _train(meta).get("noise", "none")
 
 
+def objective_of(meta: dict) -> TrainConfig:
+    """How a model was trained (its checkpoint's "train" record, β as its metadata says)."""
+    return TrainConfig.of({**_train(meta), "beta": meta["beta"]})
+
+
 def is_plain(meta: dict) -> bool:
     """Trained on clean images with the full loss (β = 1 for a VAE)."""
+    train = objective_of(meta)
     return (meta["kind"] in ("vae", "ae") and noise_of(meta) == "none"
-            and (meta["kind"] == "ae" or (_train(meta).get("loss", "elbo") == "elbo"
-                                          and meta["beta"] == 1.0)))
+            and (meta["kind"] == "ae" or (train.loss, train.beta) == ("elbo", 1.0)))
+
+
+def _select(entries: list[dict], dataset: str | None = None, offered=None, kinds=("vae", "ae"),
+            latent_dim: int | None = None, plain: bool | None = None) -> list[dict]:
+    """The entries matching every given property (`offered`: a page's filter), in the order
+    pickers show them: shipped before this session's, the plain VAE first, then its
+    autoencoder, then the rest by name."""
+    out = [m for m in entries if m["kind"] in kinds
+           and (dataset is None or m["dataset"] == dataset)
+           and (offered is None or offered(m))
+           and (latent_dim is None or m["latent_dim"] == latent_dim)
+           and (plain is None or is_plain(m) == plain)]
+    return sorted(out, key=lambda m: (bool(m.get("session")), not is_plain(m), m["kind"] != "vae",
+                                      m["latent_dim"] != 2, m["name"]))
 
 
 def models(dataset: str | None = None, kinds=("vae", "ae"), latent_dim: int | None = None,
@@ -140,12 +194,7 @@ def models(dataset: str | None = None, kinds=("vae", "ae"), latent_dim: int | No
     plain VAE first, then its autoencoder, then the rest by name."""
     good, _ = catalog()
     mine = [e["meta"] for e in st.session_state.get(SESSION_MODELS, {}).values()]
-    out = [m for m in good + mine if m["kind"] in kinds
-           and (dataset is None or m["dataset"] == dataset)
-           and (latent_dim is None or m["latent_dim"] == latent_dim)
-           and (plain is None or is_plain(m) == plain)]
-    return sorted(out, key=lambda m: (bool(m.get("session")), not is_plain(m), m["kind"] != "vae",
-                                      m["latent_dim"] != 2, m["name"]))
+    return _select(good + mine, dataset, None, kinds, latent_dim, plain)
 
 
 def by_name(name: str) -> dict | None:
@@ -184,8 +233,7 @@ def ablations() -> list[tuple[float, dict]]:
     for m in models("mnist", ("vae",), 2):
         if _architecture(m) != _architecture(vae) or noise_of(m) != "none" or m.get("session"):
             continue
-        loss = _train(m).get("loss", "elbo")
-        out.append((0.0 if loss == "recon" else float("inf") if loss == "kl" else m["beta"], m))
+        out.append((objective_of(m).kl_weight(), m))
     return sorted(out, key=lambda e: e[0])
 
 
@@ -197,20 +245,13 @@ def denoisers(dataset: str) -> list[dict]:
 def label(meta: dict) -> str:
     """How a model is named everywhere: "VAE, 2-D", "autoencoder, 20-D, denoising", …"""
     kind = {"vae": "VAE", "ae": "autoencoder"}.get(meta["kind"], meta["kind"])
-    train = _train(meta)
-    extra = ""
-    if meta["kind"] == "vae" and train.get("loss") == "recon":
-        extra = ", reconstruction only"
-    elif meta["kind"] == "vae" and train.get("loss") == "kl":
-        extra = ", KL only"
-    elif meta["kind"] == "vae" and meta["beta"] != 1.0:
-        extra = f", β = {meta['beta']:g}"
+    train = objective_of(meta)
+    objective = train.objective() if meta["kind"] == "vae" else ""
+    if meta.get("session"):  # e.g. "yours: VAE, β = 1, 5 epochs"
+        return f"yours: {', '.join(filter(None, (kind, objective)))}, {meta['epochs']:g} epochs"
+    extra = f", {objective}" if objective and (train.loss, train.beta) != ("elbo", 1.0) else ""
     if noise_of(meta) != "none":
         extra += ", denoising"
-    if meta.get("session"):  # e.g. "yours: VAE, β = 1, 5 epochs"
-        loss = train.get("loss")
-        what = "KL only" if loss == "kl" else "" if meta["kind"] == "ae" else f"β = {meta['beta']:g}"
-        return f"yours: {', '.join(filter(None, (kind, what)))}, {meta.get('epochs_done'):g} epochs"
     return f"{kind}, {meta['latent_dim']}-D{extra}"
 
 
@@ -222,7 +263,7 @@ def the(meta: dict) -> str:
     return f"the {name}"
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=3)  # a view shows up to 3 runs, ~4 MB each
 def _replay(path: str) -> dict | None:
     from vae_core.record import load_replay
 
@@ -232,7 +273,17 @@ def _replay(path: str) -> dict | None:
         return None
 
 
+def _replay_path(meta: dict) -> Path:
+    return CHECKPOINTS / "replay" / f"{meta['name']}.npz"
+
+
+def has_replay(meta: dict) -> bool:
+    """Whether a shipped model's training was recorded (without reading the recording)."""
+    return _replay_path(meta).is_file()
+
+
 def replay(meta: dict) -> dict | None:
-    """How a shipped model learned (checkpoints/replay/<name>.npz), or None if not recorded."""
-    path = CHECKPOINTS / "replay" / f"{meta['name']}.npz"
+    """How a shipped model learned (checkpoints/replay/<name>.npz), or None if not recorded or
+    unreadable."""
+    path = _replay_path(meta)
     return _replay(str(path)) if path.is_file() else None

@@ -1,11 +1,9 @@
-"""The frame around every page: page config, navigation from the registry, the sidebar, links,
-and the server's start-up (`lifespan`, run by `st.App` before the first request)."""
+"""The frame around every page: page config, navigation from the registry, the sidebar, links
+and presenter mode. (The server's start-up is ui.server.lifespan.)"""
 
 from __future__ import annotations
 
-import contextlib
 import json
-import logging
 import os
 import threading
 import time
@@ -42,36 +40,12 @@ def context() -> Context:
     return ctx
 
 
-def st_pages() -> dict[str, list]:
-    return {group: [st.Page(registry.REPO / p.file, title=p.title, icon=p.icon, url_path=p.key,
-                            default=p.default) for p in pages]
-            for group, pages in registry.groups().items()}
-
-
-@contextlib.asynccontextmanager
-async def lifespan(app):
-    """Before the server takes its first request, declare the navigation. Streamlit runs the
-    first session of an app that has a `pages/` folder in its legacy mode (every script in it
-    listed as a page) unless st.navigation has run: "As soon as any session of your app
-    executes the st.navigation command, your app will ignore the pages/ directory (across all
-    sessions)" (st.navigation's documentation). No session exists yet, so the call only does
-    that; Streamlit logs its bare-mode warning, which is silenced here."""
-    log = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
-    level = log.level
-    log.setLevel(logging.ERROR)
-    try:
-        st.navigation(st_pages())
-    finally:
-        log.setLevel(level)
-    yield
-
-
 def run():
     """One script run: the frame, then the page inside it."""
     started = time.perf_counter()
     st.set_page_config(page_title="Latent Lab: explore a VAE's latent space", page_icon=FAVICON,
                        layout="wide")
-    pages = st_pages()
+    pages = registry.st_pages()
     page = st.navigation(pages, position="hidden")  # drawn by sidebar(), from the registry
     spec = next(p for p in registry.PAGES if p.url_path == page.url_path)
     _run.context = Context(spec, *sidebar(spec))

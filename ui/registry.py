@@ -86,6 +86,19 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 
+def st_pages() -> dict[str, list]:
+    """The pages for st.navigation, by group."""
+    import streamlit as st
+
+    return {group: [st.Page(REPO / p.file, title=p.title, icon=p.icon, url_path=p.key,
+                            default=p.default) for p in pages]
+            for group, pages in groups().items()}
+
+
+def default() -> PageSpec:
+    return next(p for p in PAGES if p.default)
+
+
 def by_key(key: str) -> PageSpec:
     return next(p for p in PAGES if p.key == key)
 

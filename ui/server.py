@@ -1,5 +1,10 @@
-"""What the app adds to Streamlit's own HTTP responses, as an ASGI middleware of st.App
-(the `middleware` parameter, public API): compressed static bundles, and first-paint CSS.
+"""The server's start-up (`lifespan`) and what the app adds to Streamlit's own HTTP responses, as
+an ASGI middleware of st.App (the `lifespan` and `middleware` parameters, public API):
+compressed static bundles, and first-paint CSS.
+
+- Start-up declares the navigation, then imports torch and loads what the first page shows on
+  a thread of its own: the server answers at once, and the first browser fetches Streamlit's
+  bundles (about a second) while torch imports (see `lifespan`).
 
 - Streamlit serves its JavaScript and fonts uncompressed on purpose: re-compressing them on
   every request costs CPU, and a proxy usually compresses (starlette_gzip_middleware.py). Its
@@ -12,7 +17,103 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import logging
+import threading
+
+import streamlit as st
+
+from . import registry
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app):
+    """Before the server takes its first request, declare the navigation. Streamlit runs the
+    first session of an app that has a `pages/` folder in its legacy mode (every script in it
+    listed as a page) unless st.navigation has run: "As soon as any session of your app
+    executes the st.navigation command, your app will ignore the pages/ directory (across all
+    sessions)" (st.navigation's documentation). No session exists yet, so the call only does
+    that; Streamlit logs its bare-mode warning, which is silenced here. Then the engine warms
+    up beside the server (`warm`)."""
+    limit_malloc_arenas()
+    with _quiet():
+        st.navigation(registry.st_pages())
+    threading.Thread(target=warm, name="latent-lab-warm", daemon=True).start()
+    yield
+
+
+@contextlib.contextmanager
+def _quiet():
+    """Streamlit's "missing ScriptRunContext" warnings, for work done outside a script run."""
+    log = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
+def warm():
+    """Import torch, set its threads, and load the first page's model and atlas into the shared
+    caches (ui.catalog). A first request that comes sooner waits for the same imports and cache
+    entries (Python's import lock, st.cache_resource's per-key lock), never does them twice."""
+    with _quiet():
+        from . import catalog
+
+        catalog.set_threads()
+        drop_unused_libraries()
+        catalog.warm(registry.default().models)
+
+
+M_ARENA_MAX = -8  # glibc's mallopt parameter
+ARENAS = 2
+
+
+def limit_malloc_arenas(arenas: int = ARENAS) -> bool:
+    """Let glibc keep at most `arenas` malloc arenas (as MALLOC_ARENA_MAX would). Streamlit runs
+    every script run on a thread of its own, and glibc gives threads arenas of their own, up to
+    8 per core, each keeping the memory its runs freed: with every page visited once the server
+    held 587 MB, with two arenas 530 MB (benchmarks.bench memory's walk). Returns whether glibc
+    took it (False elsewhere)."""
+    import ctypes
+
+    try:
+        return bool(ctypes.CDLL(None).mallopt(M_ARENA_MAX, arenas))
+    except (OSError, AttributeError):
+        return False
+
+
+# The CUDA libraries the torch wheel loads even where there is no GPU (this server decodes on the
+# CPU): their pages are clean copies of files, read once while torch starts and never again.
+UNUSED_LIBRARIES = ("/nvidia/", "/libtorch_cuda", "/libc10_cuda", "/libcudnn")
+MADV_PAGEOUT = 21  # Linux 5.4+: reclaim these pages now (clean file pages: simply dropped)
+
+
+def drop_unused_libraries(maps: str = "/proc/self/maps") -> int:
+    """Ask the kernel to drop the resident pages of the CUDA libraries torch loaded (about 140 MB
+    of the server's resident memory on this machine). Were one used after all, its pages would
+    be read back from the file on first touch: this changes memory, never behaviour. Returns
+    the mappings advised (0 where the system has no such call)."""
+    import ctypes
+
+    try:
+        lines = open(maps).read().splitlines()
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+    except (OSError, AttributeError):  # not Linux
+        return 0
+    advised = 0
+    for line in lines:
+        fields = line.split()
+        if len(fields) < 6 or not any(name in fields[5] for name in UNUSED_LIBRARIES):
+            continue
+        start, end = (int(x, 16) for x in fields[0].split("-"))
+        advised += libc.madvise(start, end - start, MADV_PAGEOUT) == 0
+    return advised
+
+
 
 COMPRESSIBLE = (b"application/javascript", b"text/css", b"text/javascript", b"application/json",
                 b"image/svg+xml", b"text/plain")

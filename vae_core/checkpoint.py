@@ -44,7 +44,8 @@ def atomic_save(tensors: dict[str, torch.Tensor], path, metadata: dict[str, str]
         raise
 
 
-def _contents(model, dataset: str, extra: dict | None, dtype) -> tuple[dict, dict[str, str]]:
+def _header(model, dataset: str, extra: dict | None) -> dict[str, str]:
+    """The metadata a checkpoint of `model` carries (safetensors metadata: strings)."""
     if dataset not in DATASETS:
         raise ValueError(f"unknown dataset {dataset!r}")
     meta = {
@@ -55,7 +56,18 @@ def _contents(model, dataset: str, extra: dict | None, dtype) -> tuple[dict, dic
     }
     for key, value in (extra or {}).items():
         meta[key] = value if isinstance(value, str) else json.dumps(value)
-    return {k: v.detach().to("cpu", dtype) for k, v in model.state_dict().items()}, meta
+    return meta
+
+
+def _contents(model, dataset: str, extra: dict | None, dtype) -> tuple[dict, dict[str, str]]:
+    tensors = {k: v.detach().to("cpu", dtype) for k, v in model.state_dict().items()}
+    return tensors, _header(model, dataset, extra)
+
+
+def describe(model, *, dataset: str, extra: dict | None = None, name: str) -> dict:
+    """What read_metadata returns for `model` saved with these arguments, without a file (path
+    None): a model trained in memory is described the way a checkpoint is."""
+    return _parse(name, _checked_header(name, _header(model, dataset, extra)), path=None)
 
 
 def save_model(model, path, *, dataset: str, extra: dict | None = None, dtype=torch.float16):
@@ -81,6 +93,10 @@ def _raw_metadata(path) -> dict[str, str]:
             meta = f.metadata() or {}
     except (SafetensorError, OSError, ValueError) as e:
         raise CheckpointError(path, f"not a readable safetensors file ({e})") from e
+    return _checked_header(path, meta)
+
+
+def _checked_header(path, meta: dict[str, str]) -> dict[str, str]:
     missing = [k for k in REQUIRED_KEYS if k not in meta]
     if missing:
         raise CheckpointError(path, f"metadata lacks {', '.join(missing)}")
@@ -112,23 +128,27 @@ def _json_field(path, meta, key, default=None):
 
 def read_metadata(path) -> dict:
     """The checkpoint's description: kind, dataset, latent_dim, beta, config and the rest."""
-    meta = _raw_metadata(path)
-    config = _json_field(path, meta, "config")
+    return _parse(Path(path).stem, _raw_metadata(path), path=str(path))
+
+
+def _parse(name: str, meta: dict[str, str], path: str | None) -> dict:
+    where = path or name
+    config = _json_field(where, meta, "config")
     if not isinstance(config, dict):
-        raise CheckpointError(path, "metadata field 'config' is not a JSON object")
+        raise CheckpointError(where, "metadata field 'config' is not a JSON object")
     if config.get("kind") != meta["kind"]:
-        raise CheckpointError(path, f"config kind {config.get('kind')!r} != {meta['kind']!r}")
+        raise CheckpointError(where, f"config kind {config.get('kind')!r} != {meta['kind']!r}")
     try:
         cfg = config_from_dict(config)
     except ValueError as e:
-        raise CheckpointError(path, str(e)) from e
+        raise CheckpointError(where, str(e)) from e
     out = {k: v for k, v in meta.items() if k not in ("config",)}
     for key in ("train", "test", "history", "beta", "epochs", "seed"):
         if key in meta:
-            out[key] = _json_field(path, meta, key)
+            out[key] = _json_field(where, meta, key)
     out.update(
-        path=str(path),
-        name=Path(path).stem,
+        path=path,
+        name=name,
         config=config,
         latent_dim=cfg.latent_dim,
         beta=float(out.get("beta", 0.0 if meta["kind"] != "vae" else 1.0)),
@@ -136,10 +156,15 @@ def read_metadata(path) -> dict:
     return out
 
 
-def load_model(path, device: str = "cpu"):
-    """Rebuild the model from the metadata, load the weights strictly, return it in eval mode."""
+FLOAT_DTYPES = ("F16", "BF16", "F32", "F64")  # safetensors' names for floating-point tensors
+
+
+def _checked(path) -> tuple[dict, torch.nn.Module]:
+    """The metadata and an empty model (on the meta device: no memory, no random init) whose
+    tensors the file's header matches in name, shape and kind. Reads no weights."""
     meta = read_metadata(path)
-    model = build_model(config_from_dict(meta["config"]))
+    with torch.device("meta"):
+        model = build_model(config_from_dict(meta["config"]))
     expected = model.state_dict()
     try:
         with safe_open(str(path), framework="pt") as f:
@@ -149,19 +174,30 @@ def load_model(path, device: str = "cpu"):
                 extra = sorted(keys - set(expected))[:3]
                 raise CheckpointError(path, f"tensors do not match the config "
                                             f"(missing {missing}, unexpected {extra})")
-            state = {}
             for k in expected:
-                t = f.get_tensor(k)
-                if t.shape != expected[k].shape:
+                header = f.get_slice(k)
+                shape = tuple(header.get_shape())
+                if shape != tuple(expected[k].shape):
                     raise CheckpointError(
-                        path, f"tensor {k} has shape {tuple(t.shape)}, the config needs "
+                        path, f"tensor {k} has shape {shape}, the config needs "
                               f"{tuple(expected[k].shape)}")
-                if not t.is_floating_point():
-                    raise CheckpointError(path, f"tensor {k} is {t.dtype}, not floating point")
-                state[k] = t.float()
+                if header.get_dtype() not in FLOAT_DTYPES:
+                    raise CheckpointError(path, f"tensor {k} is {header.get_dtype()}, "
+                                                f"not floating point")
     except (SafetensorError, OSError) as e:
         raise CheckpointError(path, f"cannot read tensors ({e})") from e
-    model.load_state_dict(state, strict=True)
+    return meta, model
+
+
+def load_model(path, device: str = "cpu"):
+    """Rebuild the model from the metadata, load the weights strictly, return it in eval mode."""
+    _, model = _checked(path)
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            state = {k: f.get_tensor(k).float() for k in model.state_dict()}
+    except (SafetensorError, OSError) as e:
+        raise CheckpointError(path, f"cannot read tensors ({e})") from e
+    model.load_state_dict(state, strict=True, assign=True)  # the loaded tensors replace meta ones
     model.requires_grad_(False)
     return model.to(device).eval()
 
@@ -177,7 +213,8 @@ def atlas_path(checkpoint_path) -> Path:
 def list_checkpoints(folder) -> tuple[list[dict], list[CheckpointError]]:
     """Every usable checkpoint's metadata in a folder, and the errors of the files skipped.
 
-    Each file is loaded once, so one whose tensors do not fit its config is skipped here too.
+    Each file's header is checked against its config (names, shapes, floating point), so one
+    whose tensors do not fit is skipped here too; no weights are read until a model is used.
     """
     good, bad = [], []
     for p in sorted(Path(folder).iterdir()) if Path(folder).is_dir() else []:
@@ -186,8 +223,7 @@ def list_checkpoints(folder) -> tuple[list[dict], list[CheckpointError]]:
                                           "is loaded: not opened (convert it to .safetensors)"))
     for p in sorted(Path(folder).glob("*.safetensors")):
         try:
-            load_model(p)
-            good.append(read_metadata(p))
+            good.append(_checked(p)[0])
         except CheckpointError as e:
             bad.append(e)
     return good, bad

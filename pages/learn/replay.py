@@ -13,7 +13,7 @@ VIEWS = {"vae": ("The VAE", [vae]), "ae": ("The autoencoder", [ae]),
          "loss": ("β = 0 vs β = 1 vs KL only", [weights.get(0.0), vae, weights.get(float("inf"))]),
          "beta": ("β = 0.5 vs 1 vs 4", [weights.get(0.5), vae, weights.get(4.0)])}
 VIEWS = {k: (title, ms) for k, (title, ms) in VIEWS.items()
-         if all(m is not None and catalog.replay(m) is not None for m in ms)}
+         if all(m is not None and catalog.has_replay(m) for m in ms)}
 if not VIEWS:
     st.error("No training replays in checkpoints/replay/ (python -m vae_core.recipes train).")
     st.stop()
@@ -31,6 +31,10 @@ settings.use("replay", [VIEW, FRAME])
 controls, picture = frame.slots()
 view = settings.radio(VIEW, "Show", controls, horizontal=True, format_func=lambda k: VIEWS[k][0])
 runs = {catalog.label(m): catalog.replay(m) for m in VIEWS[view][1]}
+runs = {k: r for k, r in runs.items() if r is not None}  # an unreadable recording is skipped
+if not runs:
+    st.error("This view's training recordings in checkpoints/replay/ cannot be read.")
+    st.stop()
 longest = max(len(r["t"]) for r in runs.values())
 frame_index = min(settings.value(FRAME), longest - 1)
 

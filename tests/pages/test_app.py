@@ -184,21 +184,21 @@ def test_latent_map_without_the_data_set_says_what_is_missing(monkeypatch, tmp_p
     from ui import catalog
 
     monkeypatch.setenv("LATENT_LAB_DATA", str(tmp_path))  # an empty data root
-    catalog.test_images.clear()
+    catalog.test_split.clear()
     try:
         at = open_page("latent_map", live=False,
                        map_click={"uv": np.array([0.0, 0.0], np.float32), "index": 5})
         assert len(images(at)) == 1  # the decoded spot still works, from the atlas
         assert any("not on this machine" in i.value for i in at.info)
     finally:
-        catalog.test_images.clear()
+        catalog.test_split.clear()
 
 
 def test_latent_map_click_on_a_dot_shows_that_test_image(data_root, monkeypatch):
     from ui import catalog
 
     monkeypatch.setenv("LATENT_LAB_DATA", str(data_root))
-    catalog.test_images.clear()
+    catalog.test_split.clear()
     at = open_page("latent_map", live=False,
                    map_click={"uv": np.array([0.0, 0.0], np.float32), "index": 5})
     assert len(images(at)) == 2
@@ -259,7 +259,7 @@ def test_posterior_shows_this_images_elbo_as_the_cli_computes_it(data_root, monk
     from vae_core.evaluate import image_figures
 
     monkeypatch.setenv("LATENT_LAB_DATA", str(data_root))
-    catalog.test_images.clear()
+    catalog.test_split.clear()
     at = open_page("posterior")
     at.sidebar.selectbox(key="model@posterior").set_value("mnist_vae_2d").run()
     at.selectbox(key="post_digit_class").set_value(8).run()
@@ -307,7 +307,7 @@ def test_anomalies_page_scores_both_test_sets(data_root, monkeypatch):
     from ui import catalog
 
     monkeypatch.setenv("LATENT_LAB_DATA", str(data_root))
-    catalog.test_images.clear()
+    catalog.test_split.clear()
     at = open_page("anomalies")
     assert not at.exception and float(at.metric[0].value) > 0.9
     key = "anomaly_threshold_mnist_vae_2d"
@@ -398,7 +398,7 @@ def test_denoising_defaults_to_an_example_that_works_and_shows_the_curves(data_r
     from ui import catalog
 
     monkeypatch.setenv("LATENT_LAB_DATA", str(data_root))
-    catalog.test_images.clear()
+    catalog.test_split.clear()
     doc = json.loads((CHECKPOINTS / "eval" / "denoising_mnist.json").read_text())
     ex = doc["example"]
     at = open_page("denoising")

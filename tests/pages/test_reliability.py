@@ -178,7 +178,7 @@ def test_every_page_works_without_the_data_set(page, tmp_path, monkeypatch):
     from ui import catalog
 
     monkeypatch.setenv("LATENT_LAB_DATA", str(tmp_path))  # empty: no MNIST, no network needed
-    catalog.test_images.clear()
+    catalog.test_split.clear()
     try:
         at = run_page(page, live=False)
         assert not at.exception, [e.value for e in at.exception]
@@ -186,7 +186,7 @@ def test_every_page_works_without_the_data_set(page, tmp_path, monkeypatch):
             notices = [i.value for i in at.info]
             assert sum("not on this machine" in n for n in notices) == 1, notices  # once
     finally:
-        catalog.test_images.clear()
+        catalog.test_split.clear()
 
 
 @pytest.mark.reliability("many users")

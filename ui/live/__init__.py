@@ -4,6 +4,7 @@ sliders, which decode in the browser as the pointer moves (decoder.js), and the 
 from __future__ import annotations
 
 import base64
+import json
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,14 @@ from .. import catalog, frame
 from ..figures import COLORS, fingerprint
 
 _ASSETS = Path(__file__).parent
+
+
+def _json(data: dict) -> dict[str, str]:
+    """A component's data as {"json": one JSON string} (decoder.js, dataOf). Streamlit checks
+    every value of a data dict, and any data that is not a dict or bytes, for a data frame, which
+    imports pandas and pyarrow (0.3 s and ~30 MB of the server's first page); a string value
+    it passes at once."""
+    return {"json": json.dumps(data)}
 
 
 def _read(*names: str) -> str:
@@ -75,7 +84,7 @@ _pad = st.components.v2.component(
     js=_read("canvas.js"))
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=6)
 def _decoder(key: str, _model) -> dict:
     return decoder_spec(_model)
 
@@ -96,7 +105,7 @@ def _panel(meta: dict, live: bool) -> dict:
     return panel
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)  # 3-7 MB each
+@st.cache_resource(show_spinner=False, max_entries=4)  # 3-7 MB each
 def _packed(key: str, _data: dict) -> bytes:
     """The binary payload, packed once per distinct content (3 MB for one panel)."""
     return pack(_data)
@@ -176,7 +185,7 @@ def latent_map(panels: list[dict], dataset: str, key: str, *, live: bool = False
             "views": [[float(x) for x in p["view"]] if p.get("view") is not None else None
                       for p in panels],
             "zooms": zooms(key, len(panels)) or [_view(zoom)] + [None] * (len(panels) - 1)}
-    return _map(key=key, data=data, height=int(height), on_clicked_change=on_click or (lambda: None),
+    return _map(key=key, data=_json(data), height=int(height), on_clicked_change=on_click or (lambda: None),
                 on_zooms_change=lambda: None,
                 on_failed_change=lambda: st.session_state.update(live_failed=True))
 
@@ -224,7 +233,7 @@ def live_sliders(meta: dict, z, lo, hi, key: str, on_change, step: float = 0.05,
 
     data = {"static": pid, "z": [float(v) for v in z], "lo": [float(v) for v in lo],
             "hi": [float(v) for v in hi], "step": step, "digitSize": digit_size}
-    return _sliders(key=key, data=data, height=max(len(z) * 32, digit_size) + 8,
+    return _sliders(key=key, data=_json(data), height=max(len(z) * 32, digit_size) + 8,
                     on_z_change=on_change)
 
 
@@ -285,8 +294,8 @@ def replay(runs: dict[str, dict], dataset: str, key: str, start: int | None = No
                         lambda: {"runs": [_run_payload(t, r) for t, r in runs.items()],
                                  "colors": list(COLORS), "names": list(class_names(dataset))})
     return _replay(key=key, height=replay_height(map_size, len(runs)),
-                   data={"static": pid, "frame": start, "mapSize": map_size, "fps": fps,
-                         "big": frame.presenting()},
+                   data=_json({"static": pid, "frame": start, "mapSize": map_size, "fps": fps,
+                               "big": frame.presenting()}),
                    on_frame_change=on_frame or (lambda: None))
 
 
@@ -312,5 +321,5 @@ def live_replay(title: str, snapshots: list[dict], labels: np.ndarray, dataset: 
                 "grid": f"data:image/png;base64,{grid}",
                 "curves": {f"{p}_{k}": col(p, k) for p in ("test", "train") for k in ("recon", "kl")}}
     return _replay(key=key, height=replay_height(map_size, 1),
-                   data={"static": pid, "live": live_run, "mapSize": map_size,
-                                  "frame": len(snapshots) - 1, "big": frame.presenting()})
+                   data=_json({"static": pid, "live": live_run, "mapSize": map_size,
+                               "frame": len(snapshots) - 1, "big": frame.presenting()}))

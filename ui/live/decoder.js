@@ -186,11 +186,18 @@ function getStatic(id) {
   });
 }
 
+function dataOf(component) {
+  // ui.live sends a component's data as {json: one JSON string}: lists or dicts in it would
+  // make Streamlit look for data frames there, which imports pandas and pyarrow into the server.
+  const d = component.data;
+  return d && typeof d.json === "string" ? JSON.parse(d.json) : d;
+}
+
 function mountWhenLoaded(component, mount) {
   // Runs mount(component, payload) once the payload named by component.data.static is here;
   // returns the cleanup Streamlit calls before the next render.
   let disposed = false, cleanup = null, stopFit = () => {};
-  getStatic(component.data.static).then((payload) => {
+  getStatic(dataOf(component).static).then((payload) => {
     if (disposed) return;
     cleanup = mount(component, payload) || null;
     stopFit = growToFit(component.parentElement);

@@ -219,7 +219,7 @@ function mountMap(component, payload) {
   // payload (once per session): the panels' codes, labels, planes and decoders; component.data
   // (every rerun, small): titles, marks, paths, zoom windows and sizes.
   const { parentElement, setTriggerValue, setStateValue } = component;
-  const dyn = component.data;
+  const dyn = dataOf(component);
   const data = {
     ...dyn, colors: payload.colors, names: payload.names,
     panels: payload.panels.map((p, i) => ({

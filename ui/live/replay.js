@@ -124,7 +124,8 @@ export default function (component) {
 }
 
 function mountReplay(component, payload) {
-  const { parentElement, setStateValue, data } = component;
+  const { parentElement, setStateValue } = component;
+  const data = dataOf(component);
   window.__llReplayMounts = (window.__llReplayMounts || 0) + 1; // redraws, for the tests
   const root = parentElement.querySelector(".ll-root");
   root.innerHTML = "";

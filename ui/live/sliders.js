@@ -9,7 +9,7 @@ export default function (component) {
 
 function mountSliders(component, payload) {
   const { parentElement, setStateValue } = component;
-  const data = { ...component.data, spec: payload.spec }; // the weights came once, as payload
+  const data = { ...dataOf(component), spec: payload.spec }; // the weights came once, as payload
   const root = parentElement.querySelector(".ll-root");
   const dec = decoderFor(data.spec);
   const D = 28 * Math.max(1, Math.floor(data.digitSize / 28));
