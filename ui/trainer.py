@@ -10,14 +10,10 @@ from __future__ import annotations
 import threading
 import uuid
 
-import numpy as np
 import streamlit as st
-import torch
 
+from vae_core import live
 from vae_core.data import raw_images
-from vae_core.evaluate import evaluate_model
-from vae_core.images import as_batch, to_unit
-from vae_core.latent import Atlas, encode
 from vae_core.live import LiveConfig, LiveRun, prepare
 from vae_core.record import sample_indices
 
@@ -75,21 +71,13 @@ def session_token() -> str:
 
 
 def collect(run: LiveRun, dataset: str = "mnist") -> dict | None:
-    """The ended run's model joins this session's catalog; returns its entry."""
-    images = catalog.test_images(dataset)
-    if images is None or run.state not in ("finished", "stopped"):
+    """The ended run's model joins this session's catalog (vae_core.live.collect describes it);
+    returns its entry, or None where there are no test images or the run failed."""
+    images, labels = catalog.test_images(dataset), catalog.test_labels(dataset)
+    if images is None:
         return None
-    mu, logvar = encode(run.model, images / np.float32(255))
-    config = run.config
-    name = f"yours_{uuid.uuid4().hex[:8]}"
-    meta = {"name": name, "kind": config.kind, "dataset": dataset, "path": None,
-            "latent_dim": config.latent_dim, "beta": 1.0 if config.kl_only else config.beta,
-            "config": dict(run.model.config.__dict__), "epochs": config.epochs,
-            "epochs_done": round(run.progress()["epoch"], 1),
-            "train": {"loss": config.train_config().loss, "noise": "none",
-                      "n_images": config.n_images}}
-    labels = catalog.atlas(catalog.pair(dataset)[0]).labels
-    x = as_batch(to_unit(images))
-    meta["test"] = evaluate_model(run.model, x, torch.from_numpy(labels), samples=1)
-    catalog.add_session_model(meta, run.model, Atlas(mu, labels, logvar, key=name))
-    return catalog.by_name(name)
+    result = live.collect(run, images, labels, dataset, name=f"yours_{uuid.uuid4().hex[:8]}")
+    if result is None:
+        return None
+    catalog.add_session_model(result.meta, result.model, result.atlas, result.extra)
+    return catalog.by_name(result.meta["name"])

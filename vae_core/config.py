@@ -11,6 +11,9 @@ NUM_PIXELS = IMAGE_SHAPE[0] * IMAGE_SHAPE[1] * IMAGE_SHAPE[2]
 NUM_CLASSES = 10
 DATASETS = ("mnist", "fashion-mnist")
 KINDS = ("vae", "ae", "classifier")
+# What a VAE is trained to minimise: the full ELBO (reconstruction + β·KL), reconstruction only
+# (the KL weighed 0), or the KL only (reconstruction weighed 0).
+OBJECTIVES = ("elbo", "recon", "kl")
 
 
 @dataclass(frozen=True)
@@ -64,19 +67,40 @@ class TrainConfig:
     lr: float = 1e-3  # Adam's peak learning rate
     lr_min: float = 1e-5  # cosine schedule ends here
     beta: float = 1.0  # weight of the KL term (beta-VAE); ignored by the AE and classifier
-    loss: str = "elbo"  # "elbo" (recon + beta*KL), "recon" (KL weight 0), "kl" (recon weight 0)
+    loss: str = "elbo"  # one of OBJECTIVES: "elbo" (recon + beta*KL), "recon", "kl"
     seed: int = 0
     threads: int = 0  # torch threads; 0 keeps torch's default
     noise: str = "none"  # "mixed": a denoiser, fed corrupted images and scored on the clean ones
     noise_max: float = 0.5  # "mixed": each image's strength is uniform in [0, noise_max]
 
     def __post_init__(self):
-        if self.loss not in ("elbo", "recon", "kl"):
-            raise ValueError(f"loss must be 'elbo', 'recon' or 'kl', got {self.loss!r}")
+        if self.loss not in OBJECTIVES:
+            raise ValueError(f"loss must be one of {OBJECTIVES}, got {self.loss!r}")
         if self.noise not in ("none", "mixed"):
             raise ValueError(f"noise must be 'none' or 'mixed', got {self.noise!r}")
         if not 0.0 <= self.noise_max <= 1.0:
             raise ValueError(f"noise_max must be in [0, 1], got {self.noise_max}")
+
+    def weights(self) -> tuple[float, float]:
+        """(weight of the reconstruction term, weight of the KL term) in the VAE's loss."""
+        return (0.0 if self.loss == "kl" else 1.0), (0.0 if self.loss == "recon" else self.beta)
+
+    def kl_weight(self) -> float:
+        """The KL term's weight relative to reconstruction, for ordering objectives: 0 for
+        reconstruction only, β for the ELBO, infinite for the KL only."""
+        rec, kl = self.weights()
+        return kl / rec if rec else float("inf")
+
+    def objective(self) -> str:
+        """The objective for people: "reconstruction only", "KL only", "β = 0.5"."""
+        return {"recon": "reconstruction only", "kl": "KL only"}.get(self.loss, f"β = {self.beta:g}")
+
+    @classmethod
+    def of(cls, record: dict | None) -> TrainConfig:
+        """The config a checkpoint's "train" record holds (its other keys, such as the number
+        of images or the seconds taken, are dropped; a missing record gives the defaults)."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in (record or {}).items() if k in names})
 
 
 ModelConfig = AutoencoderConfig | ClassifierConfig

@@ -10,6 +10,7 @@ trains at once."""
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import threading
@@ -19,7 +20,11 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from .checkpoint import describe
 from .config import AutoencoderConfig, TrainConfig
+from .evaluate import evaluate_model
+from .images import as_batch, to_unit
+from .latent import Atlas, encode
 from .models import build_model
 from .record import Recorder
 from .train import fit, make_step
@@ -27,11 +32,12 @@ from .train import fit, make_step
 
 @dataclass(frozen=True)
 class LiveConfig:
-    """What a lecturer can choose: the kind, the KL weight (or KL only), epochs, images."""
+    """What a lecturer can choose: the kind, the objective and β (as TrainConfig has them: they
+    go to the loss unchanged), epochs, images."""
 
     kind: str = "vae"  # "vae" or "ae"
-    beta: float = 1.0  # weight of the KL term, 0 (reconstruction only) … 4
-    kl_only: bool = False  # the KL term alone: the codes collapse onto the prior
+    beta: float = 1.0  # weight of the KL term in the ELBO, 0 … 4
+    loss: str = "elbo"  # one of config.OBJECTIVES: the ELBO, reconstruction only, KL only
     epochs: int = 8
     n_images: int = 60_000  # a seeded subset of the training split
     latent_dim: int = 2  # 2: the map is the latent space itself
@@ -44,14 +50,14 @@ class LiveConfig:
             raise ValueError(f"kind must be vae or ae and 0 <= beta <= 4: {self}")
         if not 1 <= self.epochs <= 20 or not 1000 <= self.n_images <= 60_000:
             raise ValueError(f"1-20 epochs and 1,000-60,000 images: {self}")
+        self.train_config()  # an unknown objective raises here
 
     def model_config(self) -> AutoencoderConfig:
         return AutoencoderConfig(kind=self.kind, latent_dim=self.latent_dim, hidden=self.hidden)
 
     def train_config(self) -> TrainConfig:
-        loss = "kl" if self.kl_only else "recon" if self.beta == 0 else "elbo"
         return TrainConfig(epochs=self.epochs, batch_size=self.batch_size, seed=self.seed,
-                           beta=1.0 if self.kl_only else self.beta, loss=loss)
+                           beta=self.beta, loss=self.loss)
 
 
 PRESET = LiveConfig()  # a VAE whose map has formed in about half a minute (see the README)
@@ -60,6 +66,34 @@ PRESET = LiveConfig()  # a VAE whose map has formed in about half a minute (see 
 THREADS = 2  # torch threads in the training process: both cores when the server is idle
 NICE = 10  # its priority below the server's: a session's click comes first
 _SPAWN = multiprocessing.get_context("spawn")  # a fresh interpreter: no forked server threads
+
+
+@dataclass(frozen=True)
+class Result:
+    """A run that has ended, described the way its checkpoint would be."""
+
+    model: torch.nn.Module
+    meta: dict  # what checkpoint.read_metadata would return for its file (path None)
+    extra: dict  # the metadata a checkpoint of it carries (checkpoint.save_model's `extra`)
+    atlas: Atlas  # its codes of the test images
+
+
+def collect(run: LiveRun, images: np.ndarray, labels: np.ndarray, dataset: str,
+            name: str) -> Result | None:
+    """A finished or stopped run's model, with its training config, the epochs it got, its test
+    figures and its codes of the test `images` (uint8, N x 28 x 28) labelled `labels`; None for
+    a run still going or failed."""
+    if run.state not in ("finished", "stopped"):
+        return None
+    x = as_batch(to_unit(images))
+    mu, logvar = encode(run.model, x)
+    tcfg = run.config.train_config()
+    extra = {"beta": tcfg.beta if run.config.kind == "vae" else 0.0,
+             "epochs": round(run.progress()["epoch"], 1), "seed": tcfg.seed,
+             "train": dataclasses.asdict(tcfg) | {"n_images": run.n_images, "noise": "none"},
+             "test": evaluate_model(run.model, x, torch.tensor(labels, dtype=torch.long), samples=1)}
+    meta = describe(run.model, dataset=dataset, extra=extra, name=name)
+    return Result(run.model, meta, extra, Atlas(mu, np.asarray(labels), logvar, key=name))
 
 
 class Worker:

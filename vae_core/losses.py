@@ -7,12 +7,6 @@ import math
 import torch
 import torch.nn.functional as F
 
-LOSS_WEIGHTS = {  # (reconstruction weight, KL weight multiplier) for each training mode
-    "elbo": (1.0, 1.0),
-    "recon": (1.0, 0.0),
-    "kl": (0.0, 1.0),
-}
-
 
 def reconstruction_nll(logits: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """-log p(x|z) per image: BCE summed over the 784 pixels on [0, 1] intensities.
@@ -31,17 +25,16 @@ def kl_to_standard_normal(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tenso
     return -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp(), dim=1)
 
 
-def vae_loss(logits, x, mu, logvar, beta: float = 1.0, mode: str = "elbo") -> dict:
+def vae_loss(logits, x, mu, logvar, weights: tuple[float, float] = (1.0, 1.0)) -> dict:
     """The training objective and its parts, each averaged over the batch.
 
-    `loss` = w_rec * recon + w_kl * beta * KL; `neg_elbo` = recon + KL always (the true bound).
+    `loss` = w_rec * recon + w_kl * KL for `weights` = (w_rec, w_kl) (TrainConfig.weights: β is
+    w_kl); `neg_elbo` = recon + KL always (the true bound).
     """
-    if mode not in LOSS_WEIGHTS:
-        raise ValueError(f"mode must be one of {sorted(LOSS_WEIGHTS)}, got {mode!r}")
-    w_rec, w_kl = LOSS_WEIGHTS[mode]
+    w_rec, w_kl = weights
     recon = reconstruction_nll(logits, x)
     kl = kl_to_standard_normal(mu, logvar)
-    loss = w_rec * recon + w_kl * beta * kl
+    loss = w_rec * recon + w_kl * kl
     return {
         "loss": loss.mean(),
         "recon": recon.mean(),

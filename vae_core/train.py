@@ -17,7 +17,7 @@ import torch
 from tqdm import tqdm
 
 from .checkpoint import save_model
-from .config import DATASETS, AutoencoderConfig, ClassifierConfig, TrainConfig
+from .config import DATASETS, OBJECTIVES, AutoencoderConfig, ClassifierConfig, TrainConfig
 from .data import load_split, subset
 from .evaluate import evaluate_model
 from .losses import ae_loss, classifier_loss, vae_loss
@@ -103,7 +103,7 @@ def make_step(model, tcfg: TrainConfig):
     if model.kind == "vae":
         def step(x, y):
             logits, mu, logvar = model(noisy(x) if noisy else x)
-            return vae_loss(logits, x, mu, logvar, beta=tcfg.beta, mode=tcfg.loss)
+            return vae_loss(logits, x, mu, logvar, tcfg.weights())
 
         return step
     if model.kind == "ae":
@@ -136,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="VAE/AE: dense layers only, or two stride-2 convs before them")
     p.add_argument("--channels", type=int, nargs="+", default=list(ClassifierConfig.channels),
                    help="conv widths (classifier; the conv VAE/AE takes two)")
-    p.add_argument("--loss", choices=("elbo", "recon", "kl"), default=d.loss,
+    p.add_argument("--loss", choices=OBJECTIVES, default=d.loss,
                    help="VAE objective: full ELBO, reconstruction only, KL only")
     p.add_argument("--beta", type=float, default=d.beta, help="KL weight (beta-VAE)")
     p.add_argument("--epochs", type=int, default=d.epochs)

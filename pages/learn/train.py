@@ -4,12 +4,13 @@ import streamlit as st
 
 from ui import catalog, frame, live, settings, trainer
 from vae_core.checkpoint import model_bytes
+from vae_core.config import OBJECTIVES, TrainConfig
 from vae_core.live import PRESET, LiveConfig
 
 frame.context()  # trains on MNIST
-BETAS = ("0", "0.5", "1", "2", "4", "KL only")
 KIND = settings.choice("train_kind", "kind", PRESET.kind, ("vae", "ae"))
-BETA = settings.choice("train_beta", "beta", f"{PRESET.beta:g}", BETAS)
+LOSS = settings.choice("train_loss", "loss", PRESET.loss, OBJECTIVES)
+BETA = settings.choice("train_beta", "beta", PRESET.beta, (0.5, 1.0, 2.0, 4.0))
 EPOCHS = settings.integer("train_epochs", "epochs", PRESET.epochs, 1, 20)
 IMAGES = settings.choice("train_images", "images", PRESET.n_images, (10_000, 30_000, 60_000))
 
@@ -19,31 +20,33 @@ frame.intro(
     "map form (2,000 fixed test images), its loss terms fall and its decoded grid sharpen. "
     f"The preset (a VAE, β = 1, {PRESET.epochs} epochs of 60,000 images) takes about a minute. "
     "One training at a time per server; anyone can watch it.")
-settings.use("train", [KIND, BETA, EPOCHS, IMAGES])
+settings.use("train", [KIND, LOSS, BETA, EPOCHS, IMAGES])
 coach, me = trainer.coach(), trainer.session_token()
 coach.prepare()
 
 
 def preset():
-    for s, v in ((KIND, PRESET.kind), (BETA, f"{PRESET.beta:g}"), (EPOCHS, PRESET.epochs),
-                 (IMAGES, PRESET.n_images)):
+    for s, v in ((KIND, PRESET.kind), (LOSS, PRESET.loss), (BETA, PRESET.beta),
+                 (EPOCHS, PRESET.epochs), (IMAGES, PRESET.n_images)):
         st.session_state[s.key] = v
 
 
 def start():
-    beta = settings.value(BETA)
-    config = LiveConfig(kind=settings.value(KIND), beta=0.0 if beta == "KL only" else float(beta),
-                        kl_only=beta == "KL only", epochs=settings.value(EPOCHS),
+    config = LiveConfig(kind=settings.value(KIND), loss=settings.value(LOSS),
+                        beta=settings.value(BETA), epochs=settings.value(EPOCHS),
                         n_images=settings.value(IMAGES))
     st.session_state["train_status"] = coach.start(config, me)[1]
 
 
-c1, c2, c3, c4 = st.columns([1, 2, 2, 1.4])
+c1, c2, c3, c4, c5 = st.columns([1, 1.6, 1.4, 1.6, 1.2])
 settings.radio(KIND, "Kind", c1, format_func={"vae": "VAE", "ae": "autoencoder"}.get)
-settings.select_slider(BETA, "β, the weight of the KL term (VAE)", c2,
-                       disabled=settings.value(KIND) == "ae")
-settings.slider(EPOCHS, "Epochs", c3)
-settings.selectbox(IMAGES, "Training images", c4, format_func="{:,}".format)
+vae = settings.value(KIND) == "vae"
+settings.radio(LOSS, "Loss (VAE)", c2, disabled=not vae,
+               format_func=lambda k: TrainConfig(loss=k).objective().replace("β = 1", "both terms"))
+settings.select_slider(BETA, "β, the weight of the KL term", c3, format_func="{:g}".format,
+                       disabled=not vae or settings.value(LOSS) != "elbo")
+settings.slider(EPOCHS, "Epochs", c4)
+settings.selectbox(IMAGES, "Training images", c5, format_func="{:,}".format)
 b1, b2, b3 = st.columns(3)
 b1.button("Preset", on_click=preset, icon=":material/restart_alt:", width="stretch")
 b2.button("Start", on_click=start, type="primary", icon=":material/play_arrow:", width="stretch")
@@ -92,14 +95,15 @@ if result and (run is None or not run.alive):
         live.live_replay(catalog.label(meta), result["snapshots"], result["labels"], "mnist",
                          "train_done")
         term = "neg_elbo" if meta["kind"] == "vae" else "recon"
-        ref = catalog.pair("mnist")[meta["kind"] == "ae"]
+        ref = catalog.pair("mnist")[meta["kind"] == "ae"]  # none where no model is shipped
+        figures = catalog.eval_figures(ref["name"]) if ref else {}
+        versus = f"; the shipped {catalog.label(ref)}'s: {figures[term]:.1f}" if term in figures else ""
         st.success(f"**{catalog.label(meta)}** now joins your model choices on every page (the "
                    f"latent map, sliders, …). On the 10,000 test images its "
                    f"{'−ELBO' if term == 'neg_elbo' else 'reconstruction'} is {meta['test'][term]:.1f} "
-                   f"nats; the shipped {catalog.label(ref)}'s: "
-                   f"{catalog.eval_figures(ref['name'])[term]:.1f}.", icon=":material/check_circle:")
+                   f"nats{versus}.", icon=":material/check_circle:")
         st.download_button("Download it (.safetensors, loads with vae_core.load_model)",
-                           model_bytes(catalog.model(meta), dataset="mnist", extra={
-                               "epochs": meta["epochs_done"], "train": meta["train"]}),
+                           model_bytes(catalog.model(meta), dataset="mnist",
+                                       extra=catalog.session_extra(meta)),
                            file_name=f"{meta['name']}.safetensors", icon=":material/download:")
-frame.share([KIND, BETA, EPOCHS, IMAGES])
+frame.share([KIND, LOSS, BETA, EPOCHS, IMAGES])

@@ -68,15 +68,16 @@ def test_a_run_nobody_watches_stops_by_itself(data):
 
 
 @pytest.mark.parametrize("kw", [{"kind": "gan"}, {"beta": 5}, {"epochs": 0}, {"epochs": 21},
-                                {"n_images": 10}])
+                                {"n_images": 10}, {"loss": "nope"}])
 def test_settings_outside_the_page_s_ranges_are_refused(kw):
     with pytest.raises(ValueError):
         LiveConfig(**kw)
 
 
-def test_beta_zero_is_reconstruction_only_and_kl_only_has_its_own_loss():
-    assert LiveConfig(beta=0).train_config().loss == "recon"
-    assert LiveConfig(kl_only=True).train_config().loss == "kl"
+def test_the_objective_and_beta_go_to_the_loss_unchanged():
+    assert LiveConfig(loss="recon").train_config().weights() == (1.0, 0.0)
+    assert LiveConfig(loss="kl").train_config().weights() == (0.0, 1.0)
+    assert LiveConfig(beta=0.5).train_config().weights() == (1.0, 0.5)
     assert PRESET.train_config().loss == "elbo" and PRESET.n_images == 60_000
 
 
@@ -87,3 +88,19 @@ def test_a_prepared_process_takes_the_next_run_and_only_that_one(data):
     run = LiveRun(LiveConfig(epochs=1, n_images=1000), *data).start()
     wait(run)
     assert run.state == "finished" and len(run.epoch_seconds) == 1 and run.epoch_seconds[0] > 0
+
+
+def test_a_collected_run_is_described_as_its_checkpoint_would_be(data, tmp_path):
+    from vae_core.checkpoint import read_metadata, save_model
+
+    x, y = data[0], data[1]
+    run = LiveRun(LiveConfig(epochs=1, n_images=1000, loss="kl"), *data).start()
+    assert live.collect(run, x[:200], y[:200], "mnist", "mine") is None  # still going
+    wait(run)
+    result = live.collect(run, x[:200], y[:200], "mnist", "mine")
+    save_model(result.model, tmp_path / "mine.safetensors", dataset="mnist", extra=result.extra)
+    saved = read_metadata(tmp_path / "mine.safetensors")
+    assert result.meta == {**saved, "path": None}
+    assert result.meta["train"]["loss"] == "kl" and result.meta["epochs"] == pytest.approx(1.0)
+    assert result.meta["train"]["n_images"] == 1000 and result.meta["test"]["kl"] >= 0
+    assert result.atlas.mu.shape == (200, 2) and list(result.atlas.labels) == list(y[:200])

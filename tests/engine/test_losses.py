@@ -5,6 +5,7 @@ import math
 import pytest
 import torch
 
+from vae_core.config import TrainConfig
 from vae_core.losses import (
     ae_loss,
     classifier_loss,
@@ -41,19 +42,32 @@ def test_bce_at_logit_zero_is_784_log2():
     assert torch.allclose(nll, torch.full((2,), 784 * math.log(2)))
 
 
-def test_modes_weight_the_terms():
+def test_objectives_weight_the_terms():
     logits, x = torch.randn(4, 1, 28, 28), torch.rand(4, 1, 28, 28)
     mu, logvar = torch.randn(4, 2), torch.randn(4, 2)
-    full = vae_loss(logits, x, mu, logvar)
+
+    def loss(**train):
+        return vae_loss(logits, x, mu, logvar, TrainConfig(**train).weights())
+
+    full = loss()
     assert full["loss"].item() == pytest.approx(full["recon"].item() + full["kl"].item(), rel=1e-6)
-    beta4 = vae_loss(logits, x, mu, logvar, beta=4.0)
+    beta4 = loss(beta=4.0)
     assert beta4["loss"].item() == pytest.approx(full["recon"].item() + 4 * full["kl"].item(), rel=1e-6)
-    assert vae_loss(logits, x, mu, logvar, mode="recon")["loss"].item() == pytest.approx(
-        full["recon"].item())
-    assert vae_loss(logits, x, mu, logvar, mode="kl")["loss"].item() == pytest.approx(full["kl"].item())
+    assert loss(loss="recon")["loss"].item() == pytest.approx(full["recon"].item())
+    assert loss(loss="kl")["loss"].item() == pytest.approx(full["kl"].item())
     assert beta4["neg_elbo"].item() == pytest.approx(full["neg_elbo"].item())
     with pytest.raises(ValueError):
-        vae_loss(logits, x, mu, logvar, mode="nope")
+        TrainConfig(loss="nope")
+
+
+def test_an_objective_orders_and_names_itself():
+    objectives = [TrainConfig(loss="kl"), TrainConfig(beta=4.0), TrainConfig(loss="recon", beta=3.0),
+                  TrainConfig(beta=0.5)]
+    ordered = sorted(objectives, key=TrainConfig.kl_weight)
+    assert [t.objective() for t in ordered] == ["reconstruction only", "β = 0.5", "β = 4", "KL only"]
+    assert TrainConfig.of({"loss": "kl", "beta": 1.0, "n_images": 60_000, "seconds": 3.0}) == \
+        TrainConfig(loss="kl")
+    assert TrainConfig.of(None) == TrainConfig()
 
 
 def test_ae_and_classifier_losses():

@@ -31,7 +31,7 @@ def test_labels_say_what_a_model_is():
 
 def test_a_model_in_a_sentence_is_the_shipped_one_or_yours():
     assert catalog.the(catalog.by_name("mnist_vae_2d")) == "the VAE, 2-D"
-    yours = {"kind": "vae", "beta": 1.0, "session": True, "epochs_done": 3.0, "latent_dim": 2,
+    yours = {"kind": "vae", "beta": 1.0, "session": True, "epochs": 3.0, "latent_dim": 2,
              "train": {"loss": "elbo", "noise": "none"}}
     assert catalog.label(yours) == "yours: VAE, β = 1, 3 epochs"
     assert catalog.the(yours) == "your VAE (β = 1, 3 epochs)"

@@ -59,7 +59,7 @@ def test_a_short_training_joins_the_sessions_models():
     from ui import trainer
 
     at = open_page("train")
-    at.select_slider(key="train_beta").set_value("1").run()
+    at.select_slider(key="train_beta").set_value(1.0).run()
     at.slider(key="train_epochs").set_value(1).run()
     at.selectbox(key="train_images").set_value(10_000).run()
     at.button[1].click().run()  # Start
