@@ -93,6 +93,7 @@ def launch(playwright):
 # The app's own elements: a latent map's pointer layer (ui/live/map.js; data-view holds its
 # plane region [x0, x1, y0, y1]) and a picture with its caption (ui.widgets.show_digit).
 MAP = "canvas.ll-over"
+MAP_DRAWN = "canvas.ll-base"  # a map's base layer: there once the map is drawn
 FIGURE = "[data-testid='stMain'] figure.ll-figure:has(img)"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning'][data-test-connection-state='CONNECTED']"
 _finished: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # page -> runs finished

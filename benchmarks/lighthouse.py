@@ -1,7 +1,7 @@
 """Lighthouse scores of every page: performance, accessibility, best practices, and the metrics
 behind them, in Debian's Chromium (CHROME_PATH), desktop preset, against a warm server.
 
-    python -m benchmarks.lighthouse --write       # every page, 2 runs each -> benchmarks.json, README
+    python -m benchmarks.lighthouse --write       # every page, 2 runs each -> benchmarks.json + docs
     python -m benchmarks.lighthouse --runs 1 --pages latent_map interpolate   # some, printed
 
 Needs `npm ci --prefix benchmarks` (Lighthouse from npm, pinned in benchmarks/package.json).
@@ -66,10 +66,11 @@ def run(pages: list[str] | None = None, runs: int = 2) -> dict:
 TARGETS = {"accessibility": 95, "best-practices": 95}  # every page; performance: below
 PERFORMANCE = {"latent_map": 80}  # the first page; every other page: the heaviest's target, 60
 README_START, README_END = "<!-- lighthouse:start -->", "<!-- lighthouse:end -->"
+TABLE_FILE = REPO / "docs" / "performance.md"
 
 
 def table(result: dict) -> str:
-    """The README's Lighthouse table: the lowest score of the runs, the median metrics."""
+    """The Lighthouse table (docs/performance.md): the lowest score of the runs, the median metrics."""
     rows = ["| page | Performance | Accessibility | Best Practices | CLS (max) | TBT ms | LCP s | "
             "transfer | targets met |", "|---|---|---|---|---|---|---|---|---|"]
     for key, r in result.items():
@@ -110,7 +111,7 @@ def main(argv=None) -> int:
         RESULTS.write_text(json.dumps(doc, indent=2) + "\n")
         from vae_core.index import replace_block
 
-        replace_block(REPO / "README.md", README_START, README_END, table(result))
+        replace_block(TABLE_FILE, README_START, README_END, table(result))
     return 0
 
 

@@ -1,5 +1,5 @@
-"""The README's reliability table: run every test tagged `reliability(category)`, count the cases
-tried and passed per category, run the load test, and write both into the README.
+"""The reliability table (docs/reliability.md): run every test tagged `reliability(category)`, count the cases
+tried and passed per category, run the load test, and write both into docs/reliability.md.
 
     python -m benchmarks.reliability                # full load test: 20 sessions x 60 s
     python -m benchmarks.reliability --quick        # 4 sessions x 10 s; prints, writes nothing
@@ -21,6 +21,7 @@ from .harness import REPO
 
 RESULTS = REPO / "reliability.json"
 README_START, README_END = "<!-- reliability:start -->", "<!-- reliability:end -->"
+TABLE_FILE = REPO / "docs" / "reliability.md"
 
 
 class _Collector:
@@ -92,7 +93,7 @@ def table(doc: dict) -> str:
     return "\n".join(rows) + "\n"
 
 
-def update_readme(doc: dict, readme: Path = REPO / "README.md") -> None:
+def update_readme(doc: dict, readme: Path = TABLE_FILE) -> None:
     replace_block(readme, README_START, README_END, table(doc))
 
 

@@ -6,7 +6,7 @@
     python -m vae_core.recipes anomaly --dir checkpoints   # eval/anomaly_<name>.json (ROC AUC)
     python -m vae_core.recipes contrast --dir checkpoints  # eval/contrast_<data set>.json (AE vs VAE)
     python -m vae_core.recipes denoise --dir checkpoints   # eval/denoising_mnist.json (curves)
-    python -m vae_core.recipes index --dir checkpoints     # checkpoints/INDEX.md + README table
+    python -m vae_core.recipes index --dir checkpoints     # checkpoints/INDEX.md + docs/models.md table
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 
 # name -> arguments of `python -m vae_core.train` (plus --out <dir>/<name>.safetensors)
+MODELS_TABLE = Path("docs/models.md")  # the models table, between index.README_START/END
+
 RECIPES: dict[str, list[str]] = {
     "mnist_vae_2d": ["--kind", "vae", "--latent-dim", "2", "--epochs", "60"],
     "mnist_ae_2d": ["--kind", "ae", "--latent-dim", "2", "--epochs", "20"],
@@ -129,7 +131,7 @@ def main(argv=None) -> int:
         return denoise_main([args.dir, "--json", str(out), *extra])
     from .index import write_index
 
-    write_index(Path(args.dir), {n: command(n) for n in RECIPES}, readme=Path("README.md"))
+    write_index(Path(args.dir), {n: command(n) for n in RECIPES}, readme=MODELS_TABLE)
     return 0
 
 

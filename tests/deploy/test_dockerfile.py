@@ -21,7 +21,7 @@ import pytest
 from helpers import REPO
 
 from benchmarks.harness import free_port, run_async
-from benchmarks.wsload import Session
+from benchmarks.protocol import Session
 
 DOCKERFILE = REPO / "deploy" / "Dockerfile"
 

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from helpers import REPO
 
-from benchmarks.replicas import haproxy_config
+from benchmarks.balancer import haproxy_config
 
 MANIFEST = REPO / "deploy" / "kubernetes" / "latent-lab.yaml"
 DOCKERFILE = REPO / "deploy" / "Dockerfile"
