@@ -13,6 +13,7 @@ if __name__ == "__main__":
 else:
     from starlette.middleware import Middleware
 
-    from ui.server import Responses, lifespan
+    from ui.server import Responses, lifespan, start_warming
 
+    start_warming()
     app = st.App(__file__, lifespan=lifespan, middleware=[Middleware(Responses)])

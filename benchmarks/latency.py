@@ -25,15 +25,21 @@ from .harness import (
 from .stats import quantile, summary
 
 
-def _click_times(page, clicks: int, warmup: int, seed: int = 0) -> tuple[list[float], int]:
+def _click_times(page, clicks: int, warmup: int, seed: int = 0,
+                 sent: list | None = None) -> tuple[list[float], int]:
     """Click the latent map (live decoding off) at random spots; ms from the click to the new
-    decoded digit shown in the page, and the clicks that got no new picture within 10 s."""
+    decoded digit shown in the page, and the clicks that got no new picture within 10 s. With
+    `sent`, also the ms from each timed click to the first websocket message the page sent
+    after it (the browser's part before the server hears of the click)."""
     import random
 
     plot = page.locator(MAP).first
     plot.wait_for(timeout=120_000)
     rng = random.Random(seed)
     times, misses = [], 0
+    frames: list[float] = []
+    if sent is not None:
+        page.on("websocket", lambda ws: ws.on("framesent", lambda _: frames.append(time.perf_counter())))
     for i in range(clicks + warmup):
         box = plot.bounding_box()
         img = page.locator(f"{FIGURE} img")
@@ -52,22 +58,37 @@ def _click_times(page, clicks: int, warmup: int, seed: int = 0) -> tuple[list[fl
             continue
         if i >= warmup:
             times.append(1000 * (time.perf_counter() - t0))
+            after = [t for t in frames if t >= t0]
+            if sent is not None and after:
+                sent.append(1000 * (after[0] - t0))
         wait_for_run(page, done)
     return times, misses
 
 
 def bench_click(clicks: int = 50, warmup: int = 3) -> dict:
     """Click the latent map with live decoding off -> the digit decoded by the server, shown."""
+    import tempfile
+
     from playwright.sync_api import sync_playwright
 
-    with running_app() as url, sync_playwright() as p:
-        browser = launch(p)
-        page = new_context(browser).new_page()
-        open_page(page, f"{url}/?live=0", 120_000)
-        times, misses = _click_times(page, clicks, warmup)
-        browser.close()
+    with tempfile.NamedTemporaryFile(suffix=".jsonl") as log:
+        with running_app({"LATENT_LAB_TIMINGS": log.name}) as url, sync_playwright() as p:
+            browser = launch(p)
+            page = new_context(browser).new_page()
+            open_page(page, f"{url}/?live=0", 120_000)
+            first = len(Path(log.name).read_text().splitlines())  # the page's own first run
+            sent: list[float] = []
+            times, misses = _click_times(page, clicks, warmup, sent=sent)
+            browser.close()
+        script = [json.loads(line)["ms"] for line in Path(log.name).read_text().splitlines()[first:]]
+    script = script[warmup:]  # the runs of the timed clicks
     return {"click_to_digit_ms": summary(times), "click_to_digit_ms_p95": quantile(times, 0.95),
-            "clicks": len(times), "unanswered_clicks": misses}
+            "clicks": len(times), "unanswered_clicks": misses,
+            # where a click's time goes: the browser before it sends (the map's click handler,
+            # Streamlit's widget message), the server's script run, and the rest (the message
+            # back, React rendering the new elements, the PNG decoded)
+            "click_to_message_sent_ms": summary(sent) if sent else None,
+            "server_script_ms": summary(script) if script else None}
 
 
 PREPARED_S = 5.0  # the Train page open before Start

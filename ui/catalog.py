@@ -37,16 +37,17 @@ def set_threads():
     torch.set_num_threads(int(os.environ.get("LATENT_LAB_TORCH_THREADS") or 1))
 
 
-def warm(offered=None):
+def warm(offered=None) -> dict | None:
     """Load what a page draws first (the catalog, the first model the page offers, by its filter
     `offered`, on the first data set, and that model's atlas), so that its first visit finds
-    them cached."""
+    them cached; returns that model's entry."""
     good, _ = catalog()
     dataset = next(iter(DATASET_LABELS))
     first = next(iter(_select(good, dataset, offered)), None)
     if first is not None:
         _model(first["path"])
         _atlas(first["path"])
+    return first
 
 
 def release_memory():

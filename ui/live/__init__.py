@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -167,12 +168,8 @@ def latent_map(panels: list[dict], dataset: str, key: str, *, live: bool = False
     zooms and pans (wheel, pinch, drag, + and −); `zoom` is the first panel's view to open at (a
     link's), until the user zooms: read the views with `zooms(key)`."""
     metas = [p["meta"] for p in panels]
-    keys = [catalog.atlas(m).key for m in metas]
     live = live and all(available(m) for m in metas)
-    specs = [_panel(m, True)["spec"]["id"] for m in metas] if live else []
-    pid = _send_payload(key, ["map", keys, specs, dataset, live],
-                        lambda: {"panels": [_panel(m, live) for m in metas], "colors": list(COLORS),
-                                 "names": list(class_names(dataset))})
+    pid = _send_payload(key, *_map_payload(metas, dataset, live))
     overlays = [_overlay(p) for p in panels]
     height = map_height(len(panels), live, max_size, digit_size, width,
                         title=any(p.get("title") for p in panels), legend=legend,
@@ -188,6 +185,23 @@ def latent_map(panels: list[dict], dataset: str, key: str, *, live: bool = False
     return _map(key=key, data=_json(data), height=int(height), on_clicked_change=on_click or (lambda: None),
                 on_zooms_change=lambda: None,
                 on_failed_change=lambda: st.session_state.update(live_failed=True))
+
+
+def _map_payload(metas: list[dict], dataset: str, live: bool) -> tuple[list, Callable[[], dict]]:
+    """(what identifies the maps' payload, how to build it)."""
+    keys = [catalog.atlas(m).key for m in metas]
+    specs = [_panel(m, True)["spec"]["id"] for m in metas] if live else []
+    return (["map", keys, specs, dataset, live],
+            lambda: {"panels": [_panel(m, live) for m in metas], "colors": list(COLORS),
+                     "names": list(class_names(dataset))})
+
+
+def warm_map(meta: dict, dataset: str):
+    """Build and cache the payload of one live map of this model, as latent_map would send it
+    (the server's start-up does it for the first page)."""
+    parts, build = _map_payload([meta], dataset, available(meta))
+    pid = fingerprint(parts)
+    _packed(pid, {"id": pid, **build()})
 
 
 def _view(v) -> list[float] | None:

@@ -1,0 +1,35 @@
+"""The server's start-up: what it warms is what the first page shows, and the memory measures
+change memory only (torch still computes after the CUDA libraries' pages are dropped)."""
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from ui import catalog, registry, server
+
+
+def test_start_up_warms_the_model_the_default_page_opens_with():
+    meta = catalog.warm(registry.default().models)
+    spec = registry.default()
+    first = next(m for m in catalog.models(meta["dataset"]) if spec.models(m))
+    assert meta["name"] == first["name"] == "mnist_vae_2d"
+
+
+def test_dropping_the_unused_libraries_pages_leaves_torch_working(tmp_path):
+    maps = Path("/proc/self/maps").read_text() if Path("/proc/self/maps").exists() else ""
+    if not any(name in maps for name in server.UNUSED_LIBRARIES):
+        pytest.skip("this torch loads no CUDA libraries")
+    x = torch.randn(64, 64)
+    before = x @ x
+    assert server.drop_unused_libraries() > 0
+    assert torch.equal(x @ x, before)
+    fake = tmp_path / "maps"  # nothing of ours listed: nothing advised
+    fake.write_text("00400000-00452000 r-xp 00000000 08:02 173521 /usr/bin/python3\n")
+    assert server.drop_unused_libraries(str(fake)) == 0
+
+
+def test_malloc_arenas_are_limited_where_glibc_allows_it():
+    import platform
+
+    assert server.limit_malloc_arenas() == (platform.libc_ver()[0] == "glibc")
