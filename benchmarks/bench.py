@@ -143,6 +143,8 @@ def readme_table(doc: dict) -> str:
         m = doc["memory"]
         rows.append(_row("server memory after one session visited every page (settled: median of 5 samples)",
                          m["server_rss_mb"], "MB", "≤ 600 MB", m["server_rss_mb"] <= 600, 0))
+        for group, mb in (m.get("server_rss_mb_by_mapping") or {}).items():
+            rows.append(_row(f"… of which resident in {group}", mb, "MB", "", True, 0))
         rows.append(_row(f"memory per extra session ({m['extra_sessions']} sessions)",
                          m["rss_per_extra_session_mb"], "MB", "≤ 10 MB",
                          m["rss_per_extra_session_mb"] <= 10, 1))

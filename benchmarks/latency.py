@@ -25,21 +25,26 @@ from .harness import (
 from .stats import quantile, summary
 
 
-def _click_times(page, clicks: int, warmup: int, seed: int = 0,
+def _sent_messages(page) -> list[float]:
+    """The times (perf_counter) of the page's websocket messages to the server, from now on:
+    call before the page opens its websocket."""
+    times: list[float] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda _: times.append(time.perf_counter())))
+    return times
+
+
+def _click_times(page, clicks: int, warmup: int, seed: int = 0, frames: list | None = None,
                  sent: list | None = None) -> tuple[list[float], int]:
     """Click the latent map (live decoding off) at random spots; ms from the click to the new
-    decoded digit shown in the page, and the clicks that got no new picture within 10 s. With
-    `sent`, also the ms from each timed click to the first websocket message the page sent
-    after it (the browser's part before the server hears of the click)."""
+    decoded digit shown in the page, and the clicks that got no new picture within 10 s. Given
+    `frames` (_sent_messages), also into `sent` the ms from each timed click to the first
+    websocket message the page sent after it (the browser's part before the server hears)."""
     import random
 
     plot = page.locator(MAP).first
     plot.wait_for(timeout=120_000)
     rng = random.Random(seed)
     times, misses = [], 0
-    frames: list[float] = []
-    if sent is not None:
-        page.on("websocket", lambda ws: ws.on("framesent", lambda _: frames.append(time.perf_counter())))
     for i in range(clicks + warmup):
         box = plot.bounding_box()
         img = page.locator(f"{FIGURE} img")
@@ -58,7 +63,7 @@ def _click_times(page, clicks: int, warmup: int, seed: int = 0,
             continue
         if i >= warmup:
             times.append(1000 * (time.perf_counter() - t0))
-            after = [t for t in frames if t >= t0]
+            after = [t for t in frames or () if t >= t0]
             if sent is not None and after:
                 sent.append(1000 * (after[0] - t0))
         wait_for_run(page, done)
@@ -75,10 +80,11 @@ def bench_click(clicks: int = 50, warmup: int = 3) -> dict:
         with running_app({"LATENT_LAB_TIMINGS": log.name}) as url, sync_playwright() as p:
             browser = launch(p)
             page = new_context(browser).new_page()
+            frames = _sent_messages(page)
             open_page(page, f"{url}/?live=0", 120_000)
             first = len(Path(log.name).read_text().splitlines())  # the page's own first run
             sent: list[float] = []
-            times, misses = _click_times(page, clicks, warmup, sent=sent)
+            times, misses = _click_times(page, clicks, warmup, frames=frames, sent=sent)
             browser.close()
         script = [json.loads(line)["ms"] for line in Path(log.name).read_text().splitlines()[first:]]
     script = script[warmup:]  # the runs of the timed clicks

@@ -56,6 +56,11 @@ def run(pages: list[str] | None = None, runs: int = 2) -> dict:
             results = [audit(urls[key]) for _ in range(runs)]
             out[key] = {"runs": runs,
                         **{c: min(r["scores"][c] for r in results) for c in CATEGORIES},
+                        # performance varies from run to run: its median and range too
+                        "performance_median": statistics.median(r["scores"]["performance"]
+                                                                for r in results),
+                        "performance_max": max(r["scores"]["performance"] for r in results),
+                        "tbt_ms_max": max(r["tbt_ms"] for r in results),
                         **{m: statistics.median(r[m] for r in results) for m in METRICS.values()},
                         "cls_max": max(r["cls"] for r in results),
                         "failing": sorted({f for r in results for f in r["failing"]})}
@@ -70,20 +75,26 @@ TABLE_FILE = REPO / "docs" / "performance.md"
 
 
 def table(result: dict) -> str:
-    """The Lighthouse table (docs/performance.md): the lowest score of the runs, the median metrics."""
-    rows = ["| page | Performance | Accessibility | Best Practices | CLS (max) | TBT ms | LCP s | "
-            "transfer | targets met |", "|---|---|---|---|---|---|---|---|---|"]
+    """The Lighthouse table (docs/performance.md): the lowest score of the runs (performance also
+    as median and range), the median metrics (TBT also its maximum)."""
+    rows = ["| page | Performance (lowest) | median (range) | Accessibility | Best Practices | "
+            "CLS (max) | TBT ms (max) | LCP s | transfer | targets met |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
     for key, r in result.items():
         ok = (all(r[c] >= t for c, t in TARGETS.items()) and r["performance"] >= PERFORMANCE.get(key, 60)
               and r["cls_max"] <= 0.1)
-        rows.append(f"| {key} | {r['performance']} | {r['accessibility']} | {r['best-practices']} | "
-                    f"{r['cls_max']:.3f} | {r['tbt_ms']:.0f} | {r['lcp_ms'] / 1000:.2f} | "
+        spread = (f"{r['performance_median']:g} ({r['performance']}–{r['performance_max']})"
+                  if "performance_median" in r else "")
+        tbt = f"{r['tbt_ms']:.0f}" + (f" ({r['tbt_ms_max']:.0f})" if "tbt_ms_max" in r else "")
+        rows.append(f"| {key} | {r['performance']} | {spread} | {r['accessibility']} | "
+                    f"{r['best-practices']} | {r['cls_max']:.3f} | {tbt} | {r['lcp_ms'] / 1000:.2f} | "
                     f"{r['transfer_bytes'] / 1e6:.2f} MB | {'yes' if ok else '**no**'} |")
     runs = {r["runs"] for r in result.values()}
     rows.append("")
     rows.append(f"Lighthouse {_version()}, desktop preset, Debian's Chromium, {'/'.join(map(str, runs))} "
-                "runs a page against a warm server. Targets: Accessibility and Best Practices ≥ 95, "
-                "Performance ≥ 80 on the latent map and ≥ 60 elsewhere, CLS ≤ 0.1.")
+                "runs a page against a warm server (a fresh browser profile each). Targets, on the "
+                "lowest score of the runs: Accessibility and Best Practices ≥ 95, Performance ≥ 80 "
+                "on the latent map and ≥ 60 elsewhere, CLS ≤ 0.1.")
     return "\n".join(rows) + "\n"
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import statistics
 import sys
 import time
+from pathlib import Path
 
 from .harness import (
     MAP_DRAWN,
@@ -137,6 +138,24 @@ def _settled_rss(pid: int, samples: int = 5, every: float = 0.5) -> tuple[float,
     return statistics.median(values), max(values)
 
 
+def resident_by_mapping(pid: int) -> dict[str, float]:
+    """A process's resident MB by what holds it (/proc/<pid>/smaps): the CUDA libraries the
+    torch wheel loads, torch's own libraries, other files, and anonymous memory (heap, arrays,
+    tensors, the libraries' own start-up state)."""
+    groups = {"CUDA libraries": 0.0, "torch libraries": 0.0, "other files": 0.0, "anonymous": 0.0}
+    name = ""
+    for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
+        fields = line.split()
+        if fields and "-" in fields[0] and not fields[0].endswith(":"):
+            name = fields[5] if len(fields) > 5 else ""
+        elif fields and fields[0] == "Rss:":
+            group = ("CUDA libraries" if "/nvidia/" in name or "_cuda" in name
+                     else "torch libraries" if "/torch/lib/" in name
+                     else "other files" if name.startswith("/") else "anonymous")
+            groups[group] += int(fields[1]) / 1024
+    return groups
+
+
 def bench_memory(extra: int = 10) -> dict:
     """Server RSS after one session visited every page; growth per extra session."""
     from playwright.sync_api import sync_playwright
@@ -148,6 +167,7 @@ def bench_memory(extra: int = 10) -> dict:
         for page_url in page_urls(url).values():
             open_page(first, page_url, 120_000)
         one, one_max = _settled_rss(proc.pid)
+        by_mapping = resident_by_mapping(proc.pid)
         contexts = []
         for _ in range(extra):
             ctx = new_context(browser)
@@ -158,5 +178,5 @@ def bench_memory(extra: int = 10) -> dict:
         many, _ = _settled_rss(proc.pid)
         browser.close()
     return {"server_rss_mb_idle": base, "server_rss_mb": one, "server_rss_mb_sample_max": one_max,
-            "server_rss_mb_after_extra": many,
+            "server_rss_mb_after_extra": many, "server_rss_mb_by_mapping": by_mapping,
             "extra_sessions": extra, "rss_per_extra_session_mb": (many - one) / extra}

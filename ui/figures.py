@@ -37,7 +37,7 @@ def fingerprint(value) -> str:
     return h.hexdigest()
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)  # a 14k-point figure is ~1 MB
+@st.cache_resource(show_spinner=False, max_entries=32)  # PNGs, GIFs, readings: at most ~1 MB each
 def _cached(key: str, _build):
     return _build()
 

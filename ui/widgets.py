@@ -55,24 +55,30 @@ def show_test_image(images: np.ndarray | None, index: int, caption: str, scale: 
 
 def reading(image: np.ndarray, dataset: str, what: str) -> str:
     """A text alternative for a picture the app made: what it is and how the judge reads it,
-    e.g. "the digit decoded at (0.41, -1.20), which the judge reads as a 7 (97%)"."""
+    e.g. "the digit decoded at (0.41, -1.20), which the judge reads as a 7 (97%)". Read once
+    per distinct picture."""
     judge = catalog.judge(dataset)
     if judge is None:
         return what
     from vae_core.latent import judge_top
 
-    (c, p), = judge_top(catalog.model(judge), np.asarray(image, np.float32), 1)
+    image = np.asarray(image, np.float32)
+    (c, p), = cached(["reading", judge["name"], image],
+                     lambda: judge_top(catalog.model(judge), image, 1))
     return f"{what}, which the judge reads as {class_names(dataset)[c]} ({p:.0%})"
 
 
 def reading_of_many(images: np.ndarray, dataset: str, what: str) -> str:
-    """A text alternative for a mosaic: how many of its pictures the judge reads as each class."""
+    """A text alternative for a mosaic: how many of its pictures the judge reads as each class
+    (read once per distinct set of pictures)."""
     judge = catalog.judge(dataset)
     if judge is None:
         return what
     from vae_core.latent import judge_confidence
 
-    classes, _ = judge_confidence(catalog.model(judge), np.asarray(images, np.float32))
+    images = np.asarray(images, np.float32)
+    classes, _ = cached(["readings", judge["name"], images],
+                        lambda: judge_confidence(catalog.model(judge), images))
     counts = np.bincount(classes, minlength=10)
     names = class_names(dataset)
     top = [f"{counts[c]} {names[c]}" for c in np.argsort(counts)[::-1] if counts[c]][:5]

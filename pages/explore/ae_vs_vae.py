@@ -38,11 +38,12 @@ with picture:
     st.subheader("Draw z from N(0, I) and decode it")
     for col, meta in zip(st.columns(2), (vae, ae)):
         with col:
-            widgets.show_digit(latent.prior_mosaic(catalog.model(meta), int(seed)),
-                               f"{catalog.label(meta)}: 64 samples z ~ N(0, I)", f"prior_{meta['name']}",
-                               scale=4, alt=widgets.reading_of_many(latent.decode(
-                                   catalog.model(meta), latent.prior_z(meta["latent_dim"], int(seed))),
-                                   dataset, f"64 samples from N(0, I) decoded by the {catalog.label(meta)}"))
+            mosaic, alt = figures.cached(["prior", meta["name"], int(seed)], lambda m=meta: (
+                latent.prior_mosaic(catalog.model(m), int(seed)), widgets.reading_of_many(
+                    latent.decode(catalog.model(m), latent.prior_z(m["latent_dim"], int(seed))),
+                    dataset, f"64 samples from N(0, I) decoded by the {catalog.label(m)}")))
+            widgets.show_digit(mosaic, f"{catalog.label(meta)}: 64 samples z ~ N(0, I)",
+                               f"prior_{meta['name']}", scale=4, alt=alt)
 frame.say(
     f"The prior is the VAE's generative model: over {figs['n_samples']:,} samples it draws "
     f"every class {min(v['class_share']):.0%}–{max(v['class_share']):.0%} of the time "

@@ -107,9 +107,10 @@ def _panel(meta: dict, live: bool) -> dict:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)  # 3-7 MB each
-def _packed(key: str, _data: dict) -> bytes:
-    """The binary payload, packed once per distinct content (3 MB for one panel)."""
-    return pack(_data)
+def _packed(key: str, _build) -> bytes:
+    """The binary payload of `_build()` (a dict of arrays), built and packed once per distinct
+    content `key` (3 MB for one panel): reruns neither rebuild nor repack it."""
+    return pack({"id": key, **_build()})
 
 
 def _send_payload(key: str, parts: list, build) -> str:
@@ -117,7 +118,7 @@ def _send_payload(key: str, parts: list, build) -> str:
     fingerprint of `parts`; returns that id for the visible component's data."""
     pid = fingerprint(parts)
     # never shown (ui.server's FIRST_PAINT_CSS hides it: no skeleton, no gap)
-    _payload(key=f"{key}-ll-payload", data=_packed(pid, {"id": pid, **build()}))
+    _payload(key=f"{key}-ll-payload", data=_packed(pid, build))
     return pid
 
 
@@ -200,8 +201,7 @@ def warm_map(meta: dict, dataset: str):
     """Build and cache the payload of one live map of this model, as latent_map would send it
     (the server's start-up does it for the first page)."""
     parts, build = _map_payload([meta], dataset, available(meta))
-    pid = fingerprint(parts)
-    _packed(pid, {"id": pid, **build()})
+    _packed(fingerprint(parts), build)
 
 
 def _view(v) -> list[float] | None:
