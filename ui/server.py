@@ -70,12 +70,12 @@ def warm():
         from . import catalog
 
         catalog.set_threads()
-        drop_unused_libraries()
         meta = catalog.warm(registry.default().models)
         if meta is not None:
             from . import live
 
             live.warm_map(meta, meta["dataset"])
+    drop_unused_libraries()  # after what the first page needs: the kernel's work is not on its path
 
 
 M_ARENA_MAX = -8  # glibc's mallopt parameter
