@@ -28,6 +28,8 @@ class Context:
     dataset: str
     model: dict | None  # the sidebar's model, for pages that offer one
     linked: set = field(default_factory=set)  # glossary terms already linked on this page
+    declared: list = field(default_factory=list)  # the page's settings (declare)
+    kept: dict = field(default_factory=dict)  # link values that are not widgets' (keep)
 
 
 _run = threading.local()  # one script run at a time per thread
@@ -51,6 +53,7 @@ def run():
     _run.context = Context(spec, *sidebar(spec))
     try:
         page.run()
+        write_link(_run.context)
     finally:  # benchmarks read the script's own run time (only when $LATENT_LAB_TIMINGS is set)
         _run.context = None
         record_run(spec.key, time.perf_counter() - started)
@@ -129,10 +132,26 @@ def _model_picker(spec: registry.PageSpec, dataset: str) -> dict:
     return choices[names.index(name)]
 
 
-def share(declared=(), **derived):
-    """Write the view into the address bar: the frame's settings the page reads, and the
-    page's own declared settings and derived values (a clicked point, an image index)."""
+def declare(*declared: settings.Setting, derived=()) -> dict:
+    """A page's settings, declared once. On the page's first run in a session their values come
+    from the link (or a lecture's step, which is a link), checked, the rest at their defaults
+    (settings.use); at the end of every run the frame writes them back into the link, with what
+    `keep` recorded. Returns the checked link values of `derived` settings (a clicked point, a
+    zoom: not widgets), for the page to apply."""
     ctx = context()
+    ctx.declared.extend(declared)
+    return settings.use(ctx.spec.key, list(declared), derived)
+
+
+def keep(**values):
+    """Link values that are not a declared widget's (a clicked point, a zoom window, the image a
+    click chose), written at the end of the run; None leaves one out."""
+    context().kept.update(values)
+
+
+def write_link(ctx: Context):
+    """The view into the address bar: the frame's settings the page reads, the page's declared
+    settings and what it kept."""
     params = {}
     if len(ctx.spec.datasets) > 1:
         params["dataset"] = ctx.dataset
@@ -142,7 +161,11 @@ def share(declared=(), **derived):
         params["presenter"] = "1"
     if not settings.value(LIVE):
         params["live"] = "0"
-    params.update(settings.query(declared, **derived))
+    params.update(settings.query(ctx.declared))
+    for name, value in ctx.kept.items():  # a kept value replaces a declared one of its name
+        params.pop(name, None)
+        if value is not None:
+            params[name] = str(value)
     settings.write_link(params)
 
 

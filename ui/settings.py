@@ -2,9 +2,9 @@
 the link, the session state and the widget.
 
     K = settings.integer("post_k", "k", 8, 1, 32)
-    settings.use("posterior", [K, SEED])      # link values once, bad state reset, defaults set
-    k = settings.slider(K, "Samples K")        # the widget's range comes from the declaration
-    settings.share([K, SEED])                  # the address bar becomes a bookmark of the view
+    frame.declare(K, SEED)             # (ui.frame) link values once, bad state reset, defaults set;
+                                       # the frame writes them back into the link after the run
+    k = settings.slider(K, "Samples K")  # the widget's range comes from the declaration
 
 Parsing goes through `vae_core.urlstate`, which knows nothing of Streamlit.
 """

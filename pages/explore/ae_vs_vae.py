@@ -24,7 +24,7 @@ frame.intro("Both models have the same encoder and decoder; only the VAE encodes
             "and pays the KL term that pulls it towards the prior N(0, I)."
             + (" **Move the pointer over either map**: the same relative spot is decoded through "
                "both." if is_live else ""))
-settings.use("ae_vs_vae", [PAIR, SEED])
+frame.declare(PAIR, SEED)
 controls, picture = frame.slots()  # on a projector the samples come first: the decisive picture
 c1, c2 = controls.columns([3, 1], vertical_alignment="bottom")
 dim = settings.radio(PAIR, "Latent size", c1, horizontal=True, format_func=lambda d: f"{d}-D pair")
@@ -98,4 +98,3 @@ st.caption(f"From `{figs['command']}` (checkpoints/eval/contrast_{dataset}.json)
            f"{figs['n_samples']:,} samples each, a {figs['grid']} × {figs['grid']} grid over each map's "
            f"region, {figs['paths']} paths of {figs['steps']} steps between seeded test digits of "
            f"different classes; the judge's threshold is {figs['threshold']}.")
-frame.share([PAIR, SEED])

@@ -33,7 +33,7 @@ if pair and meta["name"] in (pair["vae"]["name"], pair["ae"]["name"]):
         + "Where the two differ is away from the codes: see *Autoencoder vs VAE*.")
 frame.intro("Pick two test images; the strip decodes evenly spaced points on the straight line "
             "(and on the arc) between their codes." + measured)
-settings.use("interpolate", [A, B, STEPS, SEED])
+frame.declare(A, B, STEPS, SEED)
 
 
 def randomize():
@@ -90,4 +90,3 @@ with picture:  # the strips are the lesson; the map shows where the paths run
 first = next(iter(strips.values()))
 st.download_button("Animated GIF of the morph", widgets.gif(first), file_name="morph.gif",
                    mime="image/gif", icon=":material/animation:")
-frame.share([A, B, STEPS, SEED])

@@ -32,7 +32,7 @@ def on_click():
         st.session_state["map_click"] = click
 
 
-link = settings.use("latent_map", [], derived=[AT, ZOOM])
+link = frame.declare(derived=[AT, ZOOM])
 if ZOOM.key in link:
     st.session_state[ZOOM.key] = link[ZOOM.key]
 if AT.key in link:
@@ -62,5 +62,5 @@ else:
                 widgets.no_data_notice(dataset)
             else:
                 widgets.show_test_image(images, i, f"the test image you clicked: #{i}, a {label}")
-frame.share(at=None if state["uv"] is None else AT.format(state["uv"]),
+frame.keep(at=None if state["uv"] is None else AT.format(state["uv"]),
             zoom=None if view is None else urlstate.format_view(view))

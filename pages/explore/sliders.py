@@ -26,7 +26,7 @@ frame.intro(
     + ("The prior N(0, I) covers about ±3 on each axis." if meta["kind"] == "vae" else
        "An autoencoder has no prior: the range is the spread of its codes.")
 )
-settings.use("sliders", [Z, SEED, CLASS, COLS])
+frame.declare(Z, SEED, CLASS, COLS)
 
 
 def sample_prior():
@@ -85,4 +85,3 @@ if at.latent_dim > 2:
     widgets.show_digit(latent.traversal_grid(m, z, lo, hi, cols), "rows: z1 … zD; columns: "
                        "low → high", "traversal", scale=3, alt=f"a grid of {at.latent_dim} rows of "
                        f"{cols} decoded digits, each row sweeping one coordinate of z")
-frame.share([Z, SEED])

@@ -27,7 +27,7 @@ frame.intro(
     "epoch (where most of the change happens) and after every epoch. **Press play.** The dashed "
     "circles are the prior's 1σ and 2σ; the curves are the test sample (solid) and the training "
     "batches (dashed), against epochs on a log scale; the red line is now.")
-settings.use("replay", [VIEW, FRAME])
+frame.declare(VIEW, FRAME)
 controls, picture = frame.slots()
 view = settings.radio(VIEW, "Show", controls, horizontal=True, format_func=lambda k: VIEWS[k][0])
 runs = {catalog.label(m): catalog.replay(m) for m in VIEWS[view][1]}
@@ -94,4 +94,3 @@ if view in ("loss", "beta"):
     st.caption("What β changes: the larger the weight of the KL term, the fewer nats the codes "
                "may carry about their image (smaller KL) and the blurrier the reconstructions "
                "(more reconstruction nats). Test sample of 2,000 images, one draw of z each.")
-frame.share([VIEW, FRAME])

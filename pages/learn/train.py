@@ -20,7 +20,7 @@ frame.intro(
     "map form (2,000 fixed test images), its loss terms fall and its decoded grid sharpen. "
     f"The preset (a VAE, β = 1, {PRESET.epochs} epochs of 60,000 images) takes about a minute. "
     "One training at a time per server; anyone can watch it.")
-settings.use("train", [KIND, LOSS, BETA, EPOCHS, IMAGES])
+frame.declare(KIND, LOSS, BETA, EPOCHS, IMAGES)
 coach, me = trainer.coach(), trainer.session_token()
 coach.prepare()
 
@@ -106,4 +106,3 @@ if result and (run is None or not run.alive):
                            model_bytes(catalog.model(meta), dataset="mnist",
                                        extra=catalog.session_extra(meta)),
                            file_name=f"{meta['name']}.safetensors", icon=":material/download:")
-frame.share([KIND, LOSS, BETA, EPOCHS, IMAGES])

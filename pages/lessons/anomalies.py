@@ -36,7 +36,7 @@ def scored() -> dict:
 with st.spinner("Scoring both test sets…"):
     s = figures.cached(["anomaly-summary", meta["name"], dataset, other], scored)
 THRESHOLD = settings.number(f"anomaly_threshold_{meta['name']}", None, s["default"], s["lo"], s["hi"])
-settings.use("anomalies", [THRESHOLD])
+frame.declare(THRESHOLD)
 controls, picture = frame.slots()
 threshold = settings.slider(THRESHOLD, "Flag images whose −ELBO is above (nats)", controls, step=1.0)
 own_flagged = anomaly.share_above(s["own_sorted"], threshold)
@@ -91,4 +91,3 @@ with f2:
                        f"the {labels[other]} images that look most familiar (lowest −ELBO)",
                        "anomaly_other", scale=3, alt=f"the 16 {labels[other]} images that the "
                        "model finds most familiar")
-frame.share()

@@ -33,7 +33,7 @@ frame.intro(
 if images is None:
     widgets.no_data_notice("mnist")
     st.stop()
-settings.use("denoising", [DIGIT, KIND, STRENGTH, SEED])
+frame.declare(DIGIT, KIND, STRENGTH, SEED)
 controls, picture = frame.slots()
 c1, c2, c3, c4 = controls.columns([2, 1.3, 1.2, 0.8], vertical_alignment="bottom")
 with c1:
@@ -76,4 +76,4 @@ frame.say(
 st.caption(f"From `{figs['command']}` (checkpoints/eval/denoising_mnist.json); the default "
            f"strength is where the measured curve says the denoising VAE works best (at least 90% "
            f"read right, the largest gain over the noisy input).")
-frame.share([KIND, STRENGTH, SEED], image=index)
+frame.keep(image=index)

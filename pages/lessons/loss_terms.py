@@ -33,7 +33,7 @@ if not all(v in VARIANTS for v in THREE.values()):
     st.error("This page needs the shipped ablation checkpoints (reconstruction-only, KL-only and "
              "the 2-D VAE); see checkpoints/INDEX.md.")
     st.stop()
-settings.use("loss_terms", [BETA, SEED])
+frame.declare(BETA, SEED)
 
 
 def figures_line(meta: dict) -> str:
@@ -105,4 +105,3 @@ frame.say(f"From β = {' to '.join(f'{w:g}' for w, _ in betas)}, the KL goes "
              else "not the steady trade the textbook describes; compare the numbers."))
 st.caption("Nats per test image, from `python -m vae_core.recipes evaluate` (checkpoints/eval/*.json); "
            "prior samples judged by `python -m vae_core.recipes contrast`.")
-frame.share([BETA, SEED])

@@ -20,7 +20,7 @@ frame.intro(
     "each cell holds the same prior probability; even steps show the edges where the prior is thin. "
     "Zoom into the map (wheel, pinch, + and −) and the even grid decodes the part you zoomed to."
 )
-link = settings.use("manifold", [GRID, N], derived=[ZOOM])
+link = frame.declare(GRID, N, derived=[ZOOM])
 if ZOOM.key in link:
     st.session_state[ZOOM.key] = link[ZOOM.key]
 view = (live.zooms("manifold_map") or [st.session_state.get(ZOOM.key)])[0]
@@ -48,4 +48,4 @@ if meta["kind"] == "ae" and grid == "gaussian":
                 f"{latent.share_inside(at.uv, uv):.0%} of its test codes, in the middle of a map "
                 f"from {min(at.bounds):.0f} to {max(at.bounds):.0f}. Choose even steps to decode "
                 "the whole map.")
-frame.share([GRID, N], zoom=None if view is None else urlstate.format_view(view))
+frame.keep(zoom=None if view is None else urlstate.format_view(view))

@@ -26,7 +26,7 @@ frame.intro(
     "**z = μ + σ · ε** with ε ~ N(0, I): the randomness is all in ε, so the gradient flows "
     "through μ and σ (the reparameterization trick); the plain autoencoder has one point instead."
 )
-settings.use("posterior", [DIGIT, K, SEED, MANY, ENLARGE])
+frame.declare(DIGIT, K, SEED, MANY, ENLARGE)
 
 
 def on_click():
@@ -117,4 +117,4 @@ many = [{"uv": pts, "color": figures.COLORS[c], "width": 3}
 live.latent_map([{"meta": meta, "paths": many}], dataset, "post_many_map", max_size=480)
 st.caption("Each image gets its own Gaussian (mean σ {:.3f}–{:.3f}; the prior's is 1), drawn ×{}: "
            "training decodes samples, so nearby codes decode alike.".format(*at.sigma_range(), blow))
-frame.share([K, SEED], image=index)
+frame.keep(image=index)

@@ -14,4 +14,3 @@ frame.say("The words the pages use, in the order a lecture meets them. Every fig
 for term in glossary.TERMS:
     st.subheader(term.name, anchor=term.anchor)
     st.markdown(term.text.replace("{judge_accuracy}", accuracy))  # no links to itself
-frame.share()

@@ -41,4 +41,3 @@ for i, (key, text) in enumerate(STEPS, 1):
     frame.say(text, c2)
 st.page_link(registry.REPO / registry.by_key("glossary").file, label="Glossary: every word the pages use",
              icon=":material/menu_book:")
-frame.share()
