@@ -17,6 +17,7 @@ CODE = re.compile(r"`([^`\n]+)`")
 DOTTED = re.compile(r"^(vae_core|ui|benchmarks)(\.[A-Za-z_][A-Za-z0-9_]*)+")
 PATH = re.compile(r"^[\w.-]+(/[\w.-]+)+/?$|^[\w-]+\.(json|md|py|js|txt|toml|yaml)$")
 EXTERNAL = {"vae/main.py"}  # pytorch/examples' file, named as the peer whose convention we follow
+RUNTIME = {"./data", "data", "data/", "runs", "runs/"}  # made on a machine (git-ignored), not shipped
 
 
 def _relative_links(doc: Path):
@@ -57,7 +58,7 @@ def _resolves(name: str) -> bool:
 def _named(doc: Path):
     for code in CODE.findall(doc.read_text()):
         first = code.split()[0].rstrip(",;:()") if code.split() else ""
-        if PATH.match(first) and first not in EXTERNAL and "<" not in first:
+        if PATH.match(first) and first not in EXTERNAL | RUNTIME and "<" not in first:
             yield "path", first
         elif DOTTED.match(first):
             yield "name", DOTTED.match(first).group(0)

@@ -35,6 +35,7 @@ def spread_visible(meta: dict) -> bool:
 
 
 BOTH = ("mnist", "fashion-mnist")
+FRAME_PARAMS = ("dataset", "model", "presenter", "live")  # what the frame reads from any link
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class PageSpec:
     datasets: tuple[str, ...] = BOTH  # the sidebar's data-set picker offers these
     default: bool = False
     prefer: Callable[[dict], bool] | None = None  # the model shown first, until one is picked
+    params: tuple[str, ...] = ()  # the link parameters the page reads (the frame's: FRAME_PARAMS)
 
     @property
     def url_path(self) -> str:
@@ -60,29 +62,39 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("glossary", "pages/start/glossary.py", "Glossary", ":material/menu_book:", "Start",
              datasets=("mnist",)),
     PageSpec("latent_map", "pages/explore/latent_map.py", "Latent map", ":material/scatter_plot:",
-             "Explore", any_model, default=True),
+             "Explore", any_model, default=True,
+             params=("at", "zoom")),
     PageSpec("sliders", "pages/explore/sliders.py", "Sliders over z", ":material/tune:",
-             "Explore", any_model),
+             "Explore", any_model,
+             params=("z", "seed")),
     PageSpec("interpolate", "pages/explore/interpolate.py", "Interpolate", ":material/timeline:",
-             "Explore", any_model),
+             "Explore", any_model,
+             params=("a", "b", "steps", "seed")),
     PageSpec("ae_vs_vae", "pages/explore/ae_vs_vae.py", "Autoencoder vs VAE",
-             ":material/compare:", "Explore"),
+             ":material/compare:", "Explore",
+             params=("pair", "seed")),
     PageSpec("loss_terms", "pages/lessons/loss_terms.py", "What each loss term does",
-             ":material/balance:", "Lessons", datasets=("mnist",)),
+             ":material/balance:", "Lessons", datasets=("mnist",),
+             params=("beta", "seed")),
     PageSpec("posterior", "pages/lessons/posterior.py", "One image, a distribution",
-             ":material/blur_circular:", "Lessons", plain_vae, prefer=spread_visible),
+             ":material/blur_circular:", "Lessons", plain_vae, prefer=spread_visible,
+             params=("image", "k", "seed")),
     PageSpec("manifold", "pages/lessons/manifold.py", "The manifold", ":material/grid_on:",
-             "Lessons", two_d),
+             "Lessons", two_d,
+             params=("grid", "n", "zoom")),
     PageSpec("your_digit", "pages/lessons/your_digit.py", "Your own digit", ":material/draw:",
              "Lessons"),
     PageSpec("denoising", "pages/lessons/denoising.py", "Denoising", ":material/healing:",
-             "Lessons", datasets=("mnist",)),
+             "Lessons", datasets=("mnist",),
+             params=("image", "noise", "strength", "seed")),
     PageSpec("anomalies", "pages/lessons/anomalies.py", "Anomalies", ":material/troubleshoot:",
              "Lessons", plain_vae),
     PageSpec("replay", "pages/learn/replay.py", "Watch it learn", ":material/play_circle:",
-             "Watch it learn", datasets=("mnist",)),
+             "Watch it learn", datasets=("mnist",),
+             params=("view", "frame")),
     PageSpec("train", "pages/learn/train.py", "Train one now", ":material/model_training:",
-             "Watch it learn", datasets=("mnist",)),
+             "Watch it learn", datasets=("mnist",),
+             params=("kind", "loss", "beta", "epochs", "images")),
 )
 
 
