@@ -81,6 +81,8 @@ def _summary(records: list, browsers: list, memory: dict) -> dict:
             "errors": sum(len(b["errors"]) for b in browsers),
             "replicas": [b["replica"] for b in browsers],
             "overtime_s": max((b.get("overtime_s", 0.0) for b in browsers), default=0.0),
+            "slow_actions": sum(b["slow"] for b in browsers),
+            "slowest_action_s": max((b["slowest_s"] for b in browsers), default=0.0),
             "error_samples": [e for b in browsers for e in b["errors"]][:4],
         },
         "rss_mb": memory,

@@ -35,8 +35,8 @@ def test_with_affinity_every_action_image_and_upload_works_on_both_replicas(hall
     assert set(a["sessions_per_replica"]) == {"r0", "r1"} and min(a["sessions_per_replica"].values()) >= 3
     b = a["browsers"]
     goals = hall_browsers.BROWSER_GOALS
-    assert b["clicks"] >= goals["clicks"] and b["images_missing"] == 0 and b["errors"] == 0
-    assert b["uploads"] >= goals["uploads"] and b["uploads_failed"] == 0
+    assert b["clicks"] >= goals["clicks"] and b["images_missing"] == 0 and b["errors"] == 0, b
+    assert b["uploads"] >= goals["uploads"] and b["uploads_failed"] == 0, b
 
 
 def test_without_affinity_uploads_reach_the_wrong_replica_and_the_run_sees_it(hall):
@@ -65,4 +65,4 @@ def test_a_browser_on_the_killed_replica_reconnects_by_itself_and_works_again(ha
     k = hall["kill"]["kill"]
     assert k["browsers_on_it"] == 1 and k["browsers_working_again"] == 1, k
     assert k["browsers_moved_to"] == ["r1"] and max(k["browser_recovery_s"]) < hall_browsers.BROWSER_GRACE_S
-    assert k["browser_errors_elsewhere"] == 0
+    assert k["browser_errors_elsewhere"] == 0, hall["kill"]["browsers"]
