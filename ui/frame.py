@@ -9,14 +9,16 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 import streamlit as st
 
-from . import catalog, glossary, registry, settings
+from . import catalog, decks, glossary, registry, settings
 
 FAVICON = "🔢"  # an emoji favicon is drawn by the browser: no request leaves the machine
 PRESENTER = settings.flag("presenter", "presenter", False)
 LIVE = settings.flag("live", "live", True)
+SLIDE = settings.flag("slide", "slide", False)  # a view framed in a slide (with ?embed=true)
 MODEL = "model"  # session state: the model last picked in the sidebar (and `model=` in links)
 
 
@@ -30,6 +32,7 @@ class Context:
     linked: set = field(default_factory=set)  # glossary terms already linked on this page
     declared: list = field(default_factory=list)  # the page's settings (declare)
     kept: dict = field(default_factory=dict)  # link values that are not widgets' (keep)
+    place: decks.Place | None = None  # the lecture's step this page shows, if any
 
 
 _run = threading.local()  # one script run at a time per thread
@@ -50,10 +53,19 @@ def run():
     pages = registry.st_pages()
     page = st.navigation(pages, position="hidden")  # drawn by sidebar(), from the registry
     spec = next(p for p in registry.PAGES if p.url_path == page.url_path)
-    _run.context = Context(spec, *sidebar(spec))
+    place, arrived = decks.follow(spec)
+    if arrived:  # a lecture's step: its link is the whole view
+        settings.relink(spec.key, "_frame")
+        st.session_state.pop("_url_model", None)
+        if MODEL not in st.query_params:
+            st.session_state.pop(MODEL, None)
+    _run.context = Context(spec, *sidebar(spec), place=place)
     try:
+        lecture(place)
         page.run()
         write_link(_run.context)
+        if place is None and spec.group != "Lecture" and not settings.value(SLIDE):
+            share(spec)
     finally:  # benchmarks read the script's own run time (only when $LATENT_LAB_TIMINGS is set)
         _run.context = None
         record_run(spec.key, time.perf_counter() - started)
@@ -71,7 +83,7 @@ def sidebar(spec: registry.PageSpec) -> tuple[str, dict | None]:
             st.error(f"No usable model in `{catalog.CHECKPOINTS}`.")
             st.stop()
         dataset_setting = settings.choice("dataset", "dataset", usable[0], usable)
-        settings.use("_frame", [dataset_setting, PRESENTER, LIVE], notice=False)
+        settings.use("_frame", [dataset_setting, PRESENTER, LIVE, SLIDE], notice=False)
         _model_from_link()
         datasets = [d for d in spec.datasets if d in usable]
         if len(datasets) > 1:
@@ -90,6 +102,10 @@ def sidebar(spec: registry.PageSpec) -> tuple[str, dict | None]:
             with st.expander(f"{len(bad)} checkpoint file(s) skipped"):
                 for e in bad:
                     st.caption(f"`{Path(e.path).name}`: {e.problem}")
+        _run.share_slot = st.container()
+    if settings.value(SLIDE):
+        st.html(SLIDE_CSS)
+        presenter = True
     if presenter:  # a projector's width goes to the page; the header's arrow opens the sidebar
         st.set_page_config(initial_sidebar_state="collapsed")
         st.html(PRESENTER_CSS)
@@ -132,6 +148,49 @@ def _model_picker(spec: registry.PageSpec, dataset: str) -> dict:
     return choices[names.index(name)]
 
 
+def lecture(place: decks.Place | None):
+    """The lecture's band (presenting) or panel (self-study) above the page, the clicker keys,
+    and the browser's memory of the lecturer's own deck and places (ui.decks)."""
+    restored = st.session_state.get("_deck_restored", False)
+    stored = None if restored else decks.stored()
+    if stored is not None:
+        restored = st.session_state["_deck_restored"] = True
+        decks.restore(stored)
+        if place is None and st.query_params.get("deck") == decks.MINE:
+            st.rerun()
+    save = decks.to_store() if restored else None
+    want = () if restored else (decks.STORE_OWN, decks.STORE_PLACES)
+    if place is None and st.query_params.get("deck") == decks.MINE:  # waiting for the browser
+        decks.keys(None, save, want)
+        if restored:
+            st.warning("This link opens a deck of your own, and this browser does not have it. "
+                       "Import its file on the My deck page.", icon=":material/co_present:")
+        else:
+            st.caption("Opening your deck from this browser…")
+        st.stop()
+    if place is not None:
+        (decks.panel if place.study else decks.bar)(place)
+        if place.hidden:
+            decks.hide_view()
+    decks.keys(place, save, want)
+
+
+def share(spec: registry.PageSpec):
+    """Under the sidebar's switches: add this view to my deck, and a link to frame it in slides."""
+    with _run.share_slot:
+        decks.add_view(spec, dict(st.query_params))
+        url = (st.context.url or "").rstrip("/")
+        if spec.url_path and url.endswith("/" + spec.url_path):
+            url = url[: -len(spec.url_path) - 1]
+        view = {k: v for k, v in st.query_params.items() if k not in ("presenter", *decks.PARAMS)}
+        src = f"{url}/{spec.url_path}?{urlencode({**view, 'embed': 'true', 'slide': '1'})}"
+        with st.popover("Embed in slides", icon=":material/slideshow:", use_container_width=True):
+            st.caption("Paste into a slide (reveal.js, an HTML slide, a LMS page): the view, its "
+                       "settings, and the map decoding under the pointer, without the sidebar.")
+            st.code(f'<iframe src="{src}" width="1200" height="600" style="border:0"></iframe>',
+                    language="html", wrap_lines=True)
+
+
 def declare(*declared: settings.Setting, derived=()) -> dict:
     """A page's settings, declared once. On the page's first run in a session their values come
     from the link (or a lecture's step, which is a link), checked, the rest at their defaults
@@ -161,11 +220,16 @@ def write_link(ctx: Context):
         params["presenter"] = "1"
     if not settings.value(LIVE):
         params["live"] = "0"
+    if settings.value(SLIDE):
+        params["slide"] = "1"
     params.update(settings.query(ctx.declared))
     for name, value in ctx.kept.items():  # a kept value replaces a declared one of its name
         params.pop(name, None)
         if value is not None:
             params[name] = str(value)
+    if ctx.place is not None:
+        params.update({k: v for k, v in decks.link(ctx.place.name, ctx.place.n, ctx.place.step,
+                                                   ctx.place.study).items() if k in decks.PARAMS})
     settings.write_link(params)
 
 
@@ -188,7 +252,10 @@ def presenting() -> bool:
 def intro(text: str):
     """A page's opening paragraph, its words linked to the glossary where the page first uses
     them; on a projector it folds away under the heading, so that the picture comes first (the
-    lecturer says it)."""
+    lecturer says it); in a lecture's step it gives way to the step's own words."""
+    place = context().place
+    if place is not None and not place.study:
+        return
     say(text, st.expander("What this page shows") if presenting() else st)
 
 
@@ -224,6 +291,17 @@ html body [data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1rem 
 .ll-figure svg.ll-chart { max-height: calc(100vh - 300px); }
 [data-testid="stElementContainer"]:has(> .stBidiComponent),
 [data-testid="stElementContainer"] > .stBidiComponent { height: auto !important; }
+</style>"""
+
+
+# A view framed in a slide (`?embed=true&slide=1`; Streamlit's embed hides its own chrome): the
+# picture and its controls, sized to the frame; the heading, the words and the notices go.
+SLIDE_CSS = """<style>
+[data-testid="stMain"] h2, [data-testid="stMain"] [data-testid="stExpander"],
+[data-testid="stMain"] [data-testid="stAlert"], [data-testid="stMain"] [data-testid="stCaptionContainer"],
+[data-testid="stMain"] [data-testid="stMarkdown"]:not(:has(.ll-figure)) { display: none; }
+html body [data-testid="stMainBlockContainer"] { padding: 0.5rem 1rem; }
+.ll-figure img, .ll-figure svg.ll-chart { max-height: calc(100vh - 120px) !important; }
 </style>"""
 
 

@@ -57,6 +57,10 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
+    PageSpec("lecture", "pages/lecture/lecture.py", "Lecture", ":material/co_present:", "Lecture",
+             datasets=("mnist",), params=("show",)),
+    PageSpec("my_deck", "pages/lecture/my_deck.py", "My deck", ":material/edit_note:", "Lecture",
+             datasets=("mnist",)),
     PageSpec("start", "pages/start/start.py", "Start here", ":material/flag:", "Start",
              datasets=("mnist",)),
     PageSpec("glossary", "pages/start/glossary.py", "Glossary", ":material/menu_book:", "Start",

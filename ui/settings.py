@@ -22,6 +22,7 @@ import streamlit as st
 from vae_core import urlstate
 
 PROBLEMS = "_url_problems"  # problems found in a link, shown once with the page's own
+RELINK = "_url_relink"  # pages whose next run takes the link as the whole view (a deck's step)
 
 
 @dataclass(frozen=True)
@@ -131,13 +132,28 @@ def from_link(page: str, declared: Sequence[Setting]) -> dict:
     return values
 
 
+def relink(*pages: str):
+    """The next run of these pages (and "_frame", the frame's own settings) takes its settings
+    from the link again, as the whole view: what the link leaves out goes back to its default.
+    A lecture's step arriving (a key press, the back button, a reopened link) is such a run."""
+    done = st.session_state.setdefault("_url_pages", set())
+    done.difference_update(pages)
+    st.session_state.setdefault(RELINK, set()).update(pages)
+
+
 def use(page: str, declared: Sequence[Setting], derived: Sequence[Setting] = (),
         notice: bool = True) -> dict:
     """Link values into session state (first run), then reset every value a widget would refuse
     (a bad link, an older version of the page, a test) and fill in the defaults. `derived`
     settings (a clicked point, say) are not widgets: their link values are returned, checked,
-    for the page to apply."""
+    for the page to apply. After `relink`, the link is the whole view: declared settings it
+    leaves out go to their defaults, and derived ones come back as None (the page clears them)."""
+    exact = page in st.session_state.get(RELINK, ())
     link = from_link(page, [*declared, *derived])
+    if exact:
+        st.session_state[RELINK].discard(page)
+        link = {s.key: link.get(s.key, s.default if s in declared else None)
+                for s in [*declared, *derived]}
     for s in declared:
         if s.key in link:
             st.session_state[s.key] = link[s.key]

@@ -46,7 +46,7 @@ MAX_VALUE = 300  # a link setting's text (a zoom window, a z vector)
 LOOKS = ("map", "digit", "chart", "slider", "samples", "controls")  # what a step can point at
 
 
-FIGURE = re.compile(r"\{([a-z0-9_]+):([A-Za-z0-9_.]+)(?::([^{}]*))?\}")  # {file:path:format}
+FIGURE = re.compile(r"\{([a-z0-9_-]+):([A-Za-z0-9_.-]+)(?::([^{}]*))?\}")  # {file:path:format}
 
 
 class DeckError(ValueError):
@@ -222,19 +222,34 @@ def fill(text: str, files) -> str:
     returns a figures file's dict). Raises KeyError naming a figure that is not there."""
 
     def value(m: re.Match) -> str:
-        node = files(m.group(1))
-        for part in m.group(2).split("."):
-            if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            elif isinstance(node, dict) and part in node:
-                node = node[part]
-            else:
-                raise KeyError(f"{m.group(1)}:{m.group(2)}")
+        node = _walk(files(m.group(1)), m.group(2).split("."))
+        if node is None:
+            raise KeyError(f"{m.group(1)}:{m.group(2)}")
         if isinstance(node, dict | list):
             raise KeyError(f"{m.group(1)}:{m.group(2)} is not a number or a text")
         return format(node, m.group(3) or "")
 
     return FIGURE.sub(value, text)
+
+
+def _walk(node, parts: list[str]):
+    """The value at a dotted path; a key may itself hold dots (a model named
+    mnist_vae_2d_beta0.5): the longest key that matches is taken first. None if absent."""
+    if not parts:
+        return node
+    if isinstance(node, list):
+        head = parts[0]
+        ok = head.isdigit() and int(head) < len(node)
+        return _walk(node[int(head)], parts[1:]) if ok else None
+    if not isinstance(node, dict):
+        return None
+    for k in range(len(parts), 0, -1):
+        key = ".".join(parts[:k])
+        if key in node:
+            found = _walk(node[key], parts[k:])
+            if found is not None:
+                return found
+    return None
 
 
 def texts(step: Step) -> list[str]:

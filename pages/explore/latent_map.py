@@ -35,8 +35,9 @@ def on_click():
 link = frame.declare(derived=[AT, ZOOM])
 if ZOOM.key in link:
     st.session_state[ZOOM.key] = link[ZOOM.key]
-if AT.key in link:
-    st.session_state["map_click"] = {"uv": np.asarray(link[AT.key], np.float32), "index": None}
+if AT.key in link:  # None: a lecture's step without a kept spot
+    uv = None if link[AT.key] is None else np.asarray(link[AT.key], np.float32)
+    st.session_state["map_click"] = {"uv": uv, "index": None}
 state = st.session_state.setdefault("map_click", {"uv": None, "index": None})
 kept = [] if state["uv"] is None else [{"uv": state["uv"], "text": "kept"}]
 live.latent_map([{"meta": meta, "marks": kept}], dataset, "map", live=is_live, on_click=on_click,

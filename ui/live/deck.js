@@ -1,0 +1,108 @@
+// A lecture's keys and memory (ui.decks): the keys a presentation clicker sends step the deck,
+// "b" or "." blanks the screen, "n" hides the narration; the part of the page a step points at
+// is outlined; the lecturer's own deck and the places reached are kept in the browser's local
+// storage, so that a new session (a replica killed, a tab reopened) finds them again.
+//
+// data (as {json}): {keys, look, save: {name: text}, want: [names]}; it reports
+// trigger "action" ("next", "back", "first", "last") and state "stored" ({name: text}).
+
+const STEP_KEYS = { PageDown: "next", PageUp: "back", Home: "first", End: "last" };
+const ARROW_KEYS = { ArrowRight: "next", ArrowLeft: "back", " ": "next" };
+const LOOKS = {
+  map: (root) => bidi(root, ".ll-stack"),
+  digit: (root) => bidi(root, ".ll-digit") || root.querySelector(".ll-figure img"),
+  chart: (root) => root.querySelector("svg.ll-chart"),
+  slider: (root) => root.querySelector("[data-testid='stSlider']") || bidi(root, ".ll-sliders"),
+  samples: (root) => root.querySelector(".ll-figure img"),
+  controls: (root) => root.querySelector("[data-testid='stMain'] [data-testid='stHorizontalBlock']"),
+};
+
+function bidi(root, sel) {
+  // Latent Lab's own components draw in their shadow roots: look inside each
+  for (const host of root.querySelectorAll(".stBidiComponent")) {
+    const shadows = [host, ...host.querySelectorAll("*")].filter((e) => e.shadowRoot).map((e) => e.shadowRoot);
+    if ([host, ...shadows].some((r) => r.querySelector(sel))) return host;
+  }
+  return null;
+}
+
+function typing(el) {
+  // keys typed into a text box, or arrows and space meant for a focused map, slider or button,
+  // are theirs; Page Down / Page Up still step
+  if (!el || el === document.body) return false;
+  const tag = el.tagName;
+  if (tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable) return "text";
+  if (tag === "INPUT" && !["checkbox", "radio", "button", "range"].includes(el.type)) return "text";
+  return "focus";
+}
+
+function blank() {
+  let cover = document.getElementById("ll-blank");
+  if (cover) { cover.remove(); return; }
+  cover = document.createElement("div");
+  cover.id = "ll-blank";
+  cover.setAttribute("role", "presentation");
+  cover.style.cssText = "position:fixed;inset:0;background:#000;z-index:2147483647;cursor:none";
+  document.body.appendChild(cover);
+}
+
+function onKey(e) {
+  const deck = window.__llDeck;
+  if (!deck || !deck.keys || e.altKey || e.ctrlKey || e.metaKey) return;
+  const busy = typing(document.activeElement);
+  if (busy === "text") return;
+  let action = STEP_KEYS[e.key];
+  if (!action && !busy) action = ARROW_KEYS[e.key];
+  if (e.key === "b" || e.key === "B" || e.key === ".") { blank(); e.preventDefault(); return; }
+  if (e.key === "n" || e.key === "N") {
+    document.body.classList.toggle("ll-no-narration");
+    e.preventDefault();
+    return;
+  }
+  if (!action) return;
+  e.preventDefault();
+  e.stopPropagation();
+  document.getElementById("ll-blank")?.remove();
+  deck.send("action", action);
+}
+
+function outline(look) {
+  document.querySelectorAll(".ll-look").forEach((el) => el.classList.remove("ll-look"));
+  const find = LOOKS[look];
+  const el = find && find(document);
+  if (!el) return false;
+  const box = el.closest("[data-testid='stElementContainer']") || el;
+  box.classList.add("ll-look");
+  return true;
+}
+
+export default function (component) {
+  const { setTriggerValue, setStateValue } = component;
+  const d = component.data && typeof component.data.json === "string" ? JSON.parse(component.data.json) : {};
+  for (const [name, text] of Object.entries(d.save || {})) {
+    try { if (text === null) localStorage.removeItem(name); else localStorage.setItem(name, text); } catch (err) { /* private mode */ }
+  }
+  if ((d.want || []).length) {
+    const stored = {};
+    for (const name of d.want) {
+      try { stored[name] = localStorage.getItem(name); } catch (err) { stored[name] = null; }
+    }
+    setStateValue("stored", stored);
+  }
+  window.__llDeck = { keys: !!d.keys, send: setTriggerValue };
+  if (!window.__llDeckListening) {
+    document.addEventListener("keydown", onKey, true);
+    window.__llDeckListening = true;
+  }
+  // the page draws after this component: outline what the step points at once it is there
+  const timers = [];
+  if (d.look) {
+    for (const t of [50, 300, 1000, 2500]) timers.push(setTimeout(() => outline(d.look), t));
+  } else {
+    outline(null);
+  }
+  return () => {
+    timers.forEach(clearTimeout);
+    if (window.__llDeck && window.__llDeck.send === setTriggerValue) window.__llDeck = null;
+  };
+}
