@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from vae_core import deck as decks
+from vae_core import urlstate
 
 from . import catalog, registry
 
@@ -390,6 +391,11 @@ def problems(deck: decks.Deck) -> list[str]:
                 out.append(f"{where}.view.dataset: {value!r} is not a data set of this app")
             elif name in ("presenter", "live") and value not in ("0", "1"):
                 out.append(f"{where}.view.{name}: 0 or 1, not {value!r}")
+            elif name in spec.params:  # the page's own: within the registry's widest range
+                try:
+                    spec.setting(name).parse(value)
+                except urlstate.BadParam as e:
+                    out.append(f"{where}.view.{name}: {e}")
         for text in decks.texts(step):
             try:
                 decks.fill(text, catalog.figures_file)

@@ -198,8 +198,18 @@ def declare(*declared: settings.Setting, derived=()) -> dict:
     `keep` recorded. Returns the checked link values of `derived` settings (a clicked point, a
     zoom: not widgets), for the page to apply."""
     ctx = context()
+    for x in (*declared, *derived):  # a page narrows its registry's settings, never widens them
+        if x.url is not None and not (x.url in ctx.spec.params and x.within(ctx.spec.setting(x.url))):
+            raise ValueError(f"{ctx.spec.key}: the link setting {x.url!r} is not the registry's "
+                             "(ui.registry: links), or is wider")
     ctx.declared.extend(declared)
     return settings.use(ctx.spec.key, list(declared), derived)
+
+
+def setting(url: str) -> settings.Setting:
+    """The running page's link setting `url`, as the registry declares it (its widest range);
+    the page narrows it to its model with `.bound(...)`."""
+    return context().spec.setting(url)
 
 
 def keep(**values):

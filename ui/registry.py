@@ -1,8 +1,14 @@
-"""The one page registry: each page's file, title, group, and what it reads from the sidebar.
+"""The one page registry: each page's file, title, group, what it reads from the sidebar, and
+the settings its link carries.
 
 app.py builds its navigation from it, the tests visit every entry, and the benchmarks time every
 entry. A page that lists `models` gets the sidebar's model picker, offering only those models;
 one that lists `datasets` gets the data-set picker. Links carry only what a page reads.
+
+`links` declares a page's link settings once, each with its widest range: the page takes them
+with `frame.setting(name)` (narrowing a range or a default to its model's with `.bound`), and a
+lecture's deck is checked against them before it is shown (ui.decks.problems), the way
+TensorFlow Playground declares every URL parameter of its state in one list.
 """
 
 from __future__ import annotations
@@ -10,6 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from vae_core.config import OBJECTIVES
+
+from . import settings as s
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -35,6 +45,23 @@ def spread_visible(meta: dict) -> bool:
 
 
 BOTH = ("mnist", "fashion-mnist")
+TEST_IMAGES = 10_000  # both data sets' test sets: an `image=` is an index into one
+SPACE = 1e3  # codes, spots and zoom windows in links stay within ±SPACE (a model narrows it)
+
+
+def image(key: str) -> s.Setting:
+    return s.integer(key, "image", 0, 0, TEST_IMAGES - 1, ("digit",))
+
+
+def zoom(key: str) -> s.Setting:
+    return s.vector(key, "zoom", (-SPACE,) * 4, (SPACE,) * 4)
+
+
+def _decks() -> tuple[str, ...]:
+    return (*sorted(p.stem for p in (REPO / "lectures").glob("*.toml")), "mine")
+
+
+LOSS_VARIANTS = ("reconstruction only (β = 0)", "β = 0.5", "β = 1 (the VAE)", "β = 4", "KL only")
 FRAME_PARAMS = ("dataset", "model", "presenter", "live")  # what the frame reads from any link
 
 
@@ -49,16 +76,24 @@ class PageSpec:
     datasets: tuple[str, ...] = BOTH  # the sidebar's data-set picker offers these
     default: bool = False
     prefer: Callable[[dict], bool] | None = None  # the model shown first, until one is picked
-    params: tuple[str, ...] = ()  # the link parameters the page reads (the frame's: FRAME_PARAMS)
+    links: tuple[s.Setting, ...] = ()  # the page's link settings, widest ranges (the frame's: FRAME_PARAMS)
 
     @property
     def url_path(self) -> str:
         return "" if self.default else self.key
 
+    @property
+    def params(self) -> tuple[str, ...]:
+        """The link parameters the page reads, besides the frame's."""
+        return tuple(x.url for x in self.links)
+
+    def setting(self, url: str) -> s.Setting:
+        return next(x for x in self.links if x.url == url)
+
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("lecture", "pages/lecture/lecture.py", "Lecture", ":material/co_present:", "Lecture",
-             datasets=("mnist",), params=("show",)),
+             datasets=("mnist",), links=(s.choice("lecture_show", "show", "vae45", _decks()),)),
     PageSpec("my_deck", "pages/lecture/my_deck.py", "My deck", ":material/edit_note:", "Lecture",
              datasets=("mnist",)),
     PageSpec("start", "pages/start/start.py", "Start here", ":material/flag:", "Start",
@@ -67,38 +102,49 @@ PAGES: tuple[PageSpec, ...] = (
              datasets=("mnist",)),
     PageSpec("latent_map", "pages/explore/latent_map.py", "Latent map", ":material/scatter_plot:",
              "Explore", any_model, default=True,
-             params=("at", "zoom")),
+             links=(s.vector("map_at", "at", (-SPACE,) * 2, (SPACE,) * 2), zoom("map_zoom"))),
     PageSpec("sliders", "pages/explore/sliders.py", "Sliders over z", ":material/tune:",
              "Explore", any_model,
-             params=("z", "seed")),
+             links=(s.vector("z", "z", (), ()), s.seed("slider_seed"))),
     PageSpec("interpolate", "pages/explore/interpolate.py", "Interpolate", ":material/timeline:",
              "Explore", any_model,
-             params=("a", "b", "steps", "seed")),
+             links=(s.integer("interp_a", "a", 0, 0, TEST_IMAGES - 1),
+                    s.integer("interp_b", "b", 0, 0, TEST_IMAGES - 1),
+                    s.integer("interp_steps", "steps", 10, 3, 20), s.seed("interp_seed"))),
     PageSpec("ae_vs_vae", "pages/explore/ae_vs_vae.py", "Autoencoder vs VAE",
              ":material/compare:", "Explore",
-             params=("pair", "seed")),
+             links=(s.choice("contrast_pair", "pair", "2", ("2", "16")), s.seed("contrast_seed"))),
     PageSpec("loss_terms", "pages/lessons/loss_terms.py", "What each loss term does",
              ":material/balance:", "Lessons", datasets=("mnist",),
-             params=("beta", "seed")),
+             links=(s.choice("loss_beta", "beta", "β = 1 (the VAE)", LOSS_VARIANTS),
+                    s.seed("loss_seed"))),
     PageSpec("posterior", "pages/lessons/posterior.py", "One image, a distribution",
              ":material/blur_circular:", "Lessons", plain_vae, prefer=spread_visible,
-             params=("image", "k", "seed")),
+             links=(image("post_digit"), s.integer("post_k", "k", 8, 1, 32), s.seed("post_seed"))),
     PageSpec("manifold", "pages/lessons/manifold.py", "The manifold", ":material/grid_on:",
              "Lessons", two_d,
-             params=("grid", "n", "zoom")),
+             links=(s.choice("manifold_grid", "grid", "gaussian", ("gaussian", "linear")),
+                    s.integer("manifold_size", "n", 15, 5, 30), zoom("manifold_zoom"))),
     PageSpec("your_digit", "pages/lessons/your_digit.py", "Your own digit", ":material/draw:",
              "Lessons"),
     PageSpec("denoising", "pages/lessons/denoising.py", "Denoising", ":material/healing:",
              "Lessons", datasets=("mnist",),
-             params=("image", "noise", "strength", "seed")),
+             links=(image("noise_digit"),
+                    s.choice("noise_kind", "noise", "gaussian", ("gaussian", "salt and pepper", "occlusion")),
+                    s.number("noise_strength", "strength", 0.5, 0.0, 1.0), s.seed("noise_seed"))),
     PageSpec("anomalies", "pages/lessons/anomalies.py", "Anomalies", ":material/troubleshoot:",
              "Lessons", plain_vae),
     PageSpec("replay", "pages/learn/replay.py", "Watch it learn", ":material/play_circle:",
              "Watch it learn", datasets=("mnist",),
-             params=("view", "frame")),
+             links=(s.choice("replay_view", "view", "vae", ("vae", "ae", "ae_vs_vae", "loss", "beta")),
+                    s.integer("replay_frame", "frame", 0, 0, 999))),
     PageSpec("train", "pages/learn/train.py", "Train one now", ":material/model_training:",
              "Watch it learn", datasets=("mnist",),
-             params=("kind", "loss", "beta", "epochs", "images")),
+             links=(s.choice("train_kind", "kind", "vae", ("vae", "ae")),
+                    s.choice("train_loss", "loss", "elbo", OBJECTIVES),
+                    s.choice("train_beta", "beta", 1.0, (0.5, 1.0, 2.0, 4.0)),
+                    s.integer("train_epochs", "epochs", 8, 1, 20),
+                    s.choice("train_images", "images", 60_000, (10_000, 30_000, 60_000)))),
 )
 
 

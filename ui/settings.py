@@ -21,6 +21,7 @@ import streamlit as st
 
 from vae_core import urlstate
 
+MAX_LENGTH, SPACE = 64, 1e3  # a vector of unknown length in a link: at most 64 numbers, within ±1e3
 PROBLEMS = "_url_problems"  # problems found in a link, shown once with the page's own
 RELINK = "_url_relink"  # pages whose next run takes the link as the whole view (a deck's step)
 
@@ -47,6 +48,8 @@ class Setting:
         if self.kind == "float":
             return urlstate.number(self.lo, self.hi)(raw)
         if self.kind == "vector":
+            if not self.lo:  # any length (a code whose size the model sets), within ±SPACE
+                return urlstate.numbers(MAX_LENGTH, -SPACE, SPACE)(raw)
             return urlstate.vector(len(self.lo), self.lo, self.hi)(raw)
         if self.kind == "flag":
             return urlstate.choice(["0", "1"])(raw) == "1"
@@ -65,6 +68,20 @@ class Setting:
         if not _number(value) or not self.lo <= value <= self.hi:
             return False
         return self.kind == "float" or float(value).is_integer()
+
+    def within(self, wide: Setting) -> bool:
+        """Whether this setting (a page's, narrowed to its model) takes only values `wide` (the
+        registry's declaration) takes: same key (or a per-model key), kind and URL name."""
+        if (self.kind, self.url) != (wide.kind, wide.url):
+            return False
+        if self.kind == "choice":
+            return set(self.options) <= set(wide.options)
+        if self.kind == "vector":
+            return not wide.lo or (len(self.lo) == len(wide.lo) and all(
+                a <= b for a, b in zip(wide.lo, self.lo)) and all(a <= b for a, b in zip(self.hi, wide.hi)))
+        if self.kind in ("int", "float"):
+            return wide.lo <= self.lo and self.hi <= wide.hi
+        return True
 
     def format(self, value) -> str:
         if self.kind == "vector":
@@ -98,6 +115,14 @@ def flag(key: str, url: str | None, default: bool) -> Setting:
 def vector(key: str, url: str | None, lo: Sequence[float], hi: Sequence[float]) -> Setting:
     lo, hi = tuple(float(v) for v in lo), tuple(float(v) for v in hi)
     return Setting(key, url, tuple(min(max(0.0, a), b) for a, b in zip(lo, hi)), "vector", lo, hi)
+
+
+def narrowed(s: Setting, lo: Sequence[float], hi: Sequence[float], key: str | None = None) -> Setting:
+    """A vector setting narrowed to one model's ranges (and its own session key): its default
+    is the point nearest 0 inside them."""
+    lo, hi = tuple(float(v) for v in lo), tuple(float(v) for v in hi)
+    return s.bound(key=key or s.key, lo=lo, hi=hi,
+                   default=tuple(min(max(0.0, a), b) for a, b in zip(lo, hi)))
 
 
 def seed(key: str) -> Setting:

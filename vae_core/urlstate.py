@@ -73,6 +73,18 @@ def vector(length: int, lo: Sequence[float], hi: Sequence[float]) -> Callable[[s
     return parse
 
 
+def numbers(max_length: int, lo: float, hi: float) -> Callable[[str], list[float]]:
+    """Comma-separated numbers, 1 to `max_length` of them, each inside [lo, hi]."""
+
+    def parse(raw) -> list[float]:
+        parts = _text(raw).split(",")
+        if not 1 <= len(parts) <= max_length:
+            raise BadParam(f"expected 1 to {max_length} comma-separated numbers, got {len(parts)}")
+        return vector(len(parts), [lo] * len(parts), [hi] * len(parts))(raw)
+
+    return parse
+
+
 def choice(options: Sequence[str]) -> Callable[[str], str]:
     def parse(raw) -> str:
         text = _text(raw)

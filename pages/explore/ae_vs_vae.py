@@ -14,8 +14,8 @@ pairs = {d: catalog.pair(dataset, int(d)) for d in sorted(figs.get("pairs", {}),
 if not pairs or None in sum(pairs.values(), ()):
     st.error("This page needs an autoencoder/VAE pair and `python -m vae_core.recipes contrast`.")
     st.stop()
-PAIR = settings.choice("contrast_pair", "pair", next(iter(pairs)), list(pairs))
-SEED = settings.seed("contrast_seed")
+PAIR = frame.setting("pair").bound(options=tuple(pairs), default=next(iter(pairs)))
+SEED = frame.setting("seed")
 names = class_names(dataset)
 
 st.header("Autoencoder vs VAE")

@@ -10,10 +10,10 @@ ctx = frame.context()
 meta, dataset = ctx.model, ctx.dataset
 at, m = catalog.atlas(meta), catalog.model(meta)
 twin = catalog.twin(meta)
-A = settings.integer("interp_a", "a", at.index_of(1, 0), 0, len(at.labels) - 1)
-B = settings.integer("interp_b", "b", at.index_of(7, 0), 0, len(at.labels) - 1)
-STEPS = settings.integer("interp_steps", "steps", 10, 3, 20)
-SEED = settings.seed("interp_seed")
+A = frame.setting("a").bound(default=at.index_of(1, 0), hi=len(at.labels) - 1)
+B = frame.setting("b").bound(default=at.index_of(7, 0), hi=len(at.labels) - 1)
+STEPS = frame.setting("steps")
+SEED = frame.setting("seed")
 
 st.header("Interpolate between two digits")
 measured = ""

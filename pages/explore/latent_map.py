@@ -11,8 +11,8 @@ ctx = frame.context()
 meta, dataset = ctx.model, ctx.dataset
 at = catalog.atlas(meta)
 x0, x1, y0, y1 = at.bounds
-AT = settings.vector("map_at", "at", (x0, y0), (x1, y1))  # the kept spot, in links
-ZOOM = settings.vector("map_zoom", "zoom", (-1e3,) * 4, (1e3,) * 4)  # the zoom window, in links
+AT = settings.narrowed(frame.setting("at"), (x0, y0), (x1, y1))  # the kept spot, in links
+ZOOM = frame.setting("zoom")  # the zoom window, in links
 is_live = live.enabled(meta)
 
 st.header("Latent map")

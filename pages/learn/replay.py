@@ -17,8 +17,8 @@ VIEWS = {k: (title, ms) for k, (title, ms) in VIEWS.items()
 if not VIEWS:
     st.error("No training replays in checkpoints/replay/ (python -m vae_core.recipes train).")
     st.stop()
-VIEW = settings.choice("replay_view", "view", next(iter(VIEWS)), list(VIEWS))
-FRAME = settings.integer("replay_frame", "frame", 0, 0, 999)
+VIEW = frame.setting("view").bound(options=tuple(VIEWS), default=next(iter(VIEWS)))
+FRAME = frame.setting("frame")
 
 st.header("Watch it learn")
 frame.intro(

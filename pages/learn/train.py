@@ -4,15 +4,15 @@ import streamlit as st
 
 from ui import catalog, frame, live, settings, trainer
 from vae_core.checkpoint import model_bytes
-from vae_core.config import OBJECTIVES, TrainConfig
+from vae_core.config import TrainConfig
 from vae_core.live import PRESET, LiveConfig
 
 frame.context()  # trains on MNIST
-KIND = settings.choice("train_kind", "kind", PRESET.kind, ("vae", "ae"))
-LOSS = settings.choice("train_loss", "loss", PRESET.loss, OBJECTIVES)
-BETA = settings.choice("train_beta", "beta", PRESET.beta, (0.5, 1.0, 2.0, 4.0))
-EPOCHS = settings.integer("train_epochs", "epochs", PRESET.epochs, 1, 20)
-IMAGES = settings.choice("train_images", "images", PRESET.n_images, (10_000, 30_000, 60_000))
+KIND = frame.setting("kind").bound(default=PRESET.kind)
+LOSS = frame.setting("loss").bound(default=PRESET.loss)
+BETA = frame.setting("beta").bound(default=PRESET.beta)
+EPOCHS = frame.setting("epochs").bound(default=PRESET.epochs)
+IMAGES = frame.setting("images").bound(default=PRESET.n_images)
 
 st.header("Train one now")
 frame.intro(

@@ -6,7 +6,7 @@ from ui import decks, frame, registry, settings
 
 frame.context()
 names = list(decks.builtins()) + ([decks.MINE] if decks.get(decks.MINE) else [])
-SHOW = settings.choice("lecture_show", "show", names[0], names)
+SHOW = frame.setting("show").bound(options=tuple(names), default=names[0])
 frame.declare(SHOW)
 
 st.header("Lecture")

@@ -19,8 +19,8 @@ def name_of(weight: float) -> str:
 VARIANTS = {name_of(w): meta for w, meta in catalog.ablations()}
 THREE = {"Reconstruction only": "reconstruction only (β = 0)", "KL only": "KL only",
          "Both: the VAE": "β = 1 (the VAE)"}
-BETA = settings.choice("loss_beta", "beta", "β = 1 (the VAE)", list(VARIANTS))
-SEED = settings.seed("loss_seed")
+BETA = frame.setting("beta").bound(options=tuple(VARIANTS))
+SEED = frame.setting("seed")
 
 st.header("What each loss term does")
 frame.intro(

@@ -9,9 +9,9 @@ ctx = frame.context()
 meta, dataset = ctx.model, ctx.dataset  # the registry offers 2-D models only
 at = catalog.atlas(meta)
 GRIDS = {"gaussian": "Gaussian quantiles (Kingma & Welling)", "linear": "even steps over the map shown"}
-GRID = settings.choice("manifold_grid", "grid", "gaussian", list(GRIDS))
-N = settings.integer("manifold_size", "n", 15, 5, 30)
-ZOOM = settings.vector("manifold_zoom", "zoom", (-1e3,) * 4, (1e3,) * 4)  # the map's zoom, in links
+GRID = frame.setting("grid").bound(options=tuple(GRIDS))
+N = frame.setting("n")
+ZOOM = frame.setting("zoom")  # the map's zoom, in links
 
 st.header("The learned manifold")
 frame.intro(

@@ -11,9 +11,9 @@ ctx = frame.context()
 meta, dataset = ctx.model, ctx.dataset
 at, vae = catalog.atlas(meta), catalog.model(meta)
 names = class_names(dataset)
-DIGIT = settings.integer("post_digit", "image", at.index_of(3, 0), 0, len(at.labels) - 1, ("digit",))
-K = settings.integer("post_k", "k", 8, 1, 32)
-SEED = settings.seed("post_seed")
+DIGIT = frame.setting("image").bound(default=at.index_of(3, 0), hi=len(at.labels) - 1)
+K = frame.setting("k")
+SEED = frame.setting("seed")
 MANY = settings.integer("post_many", None, 3, 3, 30)
 # σ drawn true to scale where it is visible (16-D, 20-D); a 2-D VAE's ~0.01 needs enlarging
 ENLARGE = settings.choice(f"post_blow_{meta['name']}", None, 20 if at.latent_dim == 2 else 1,

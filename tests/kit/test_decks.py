@@ -1,5 +1,8 @@
-"""A deck is checked against this app: pages, their settings, models and figures; and the
-registry's list of each page's link settings is what the page really writes."""
+"""A deck is checked against this app: pages, their settings (within the registry's ranges),
+models and figures; the built-in decks pass and quote no number of their own; and the registry's
+list of each page's link settings is what the page really writes."""
+
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -18,9 +21,40 @@ def deck(**step):
     return loads(f'title = "x"\n[[steps]]\n{body}\nview = {{ {table} }}\n')
 
 
-def test_the_built_in_short_deck_can_be_presented_here():
-    text = (registry.REPO / "lectures" / "vae10.toml").read_text()
-    assert decks.problems(loads(text)) == []
+BUILT_IN = sorted((registry.REPO / "lectures").glob("*.toml"))
+
+
+@pytest.mark.parametrize("path", BUILT_IN, ids=lambda p: p.stem)
+def test_a_built_in_deck_can_be_presented_here(path):
+    assert decks.problems(loads(path.read_text())) == []
+
+
+def test_the_lecture_follows_the_arc_of_a_45_minute_lecture_and_the_short_deck_is_short():
+    full, short = decks.builtins()["vae45"], decks.builtins()["vae10"]
+    assert 18 <= len(full.steps) <= 30 and sum(s.predict is not None for s in full.steps) >= 4
+    assert 5 <= len(short.steps) <= 8
+    pages = [s.page for s in full.steps]  # the arc: AE before the VAE, KL ablations, the replay
+    assert pages.index("ae_vs_vae") < pages.index("posterior") < pages.index("loss_terms") \
+        < pages.index("manifold") < pages.index("replay") < pages.index("denoising", 5)
+    assert {s.look for s in full.steps} >= {"map", "samples", "chart", "slider"}
+
+
+# Numbers a narration may say in its own words: names of models, sizes and settings, and the
+# definition of a percentile; anything measured comes as a {file:path:format} figure.
+NAMED = re.compile(r"\b(?:2-D|16-D|20-D|N\(0, I\)|784-pixel|10,000 test|500 random|β = (?:0\.5|1|4)|"
+                   r"99th|99%|two|a 1 to a 7|20 numbers|0\.5 is chance|1 is perfect|in 45 minutes|"
+                   r"in 10 minutes|of 0\b|z1\b|z2\b|a 4 that looks a little like a 9)")
+
+
+@pytest.mark.parametrize("path", BUILT_IN, ids=lambda p: p.stem)
+def test_every_measured_number_in_a_built_in_deck_comes_from_a_figures_file(path):
+    from vae_core.deck import FIGURE, texts
+
+    deck = loads(path.read_text())
+    for k, step in enumerate(deck.steps, 1):
+        for text in [deck.title, *texts(step)]:
+            bare = NAMED.sub(" ", FIGURE.sub(" ", text))
+            assert not re.search(r"\d", bare), f"step {k}: a number typed in: {bare!r}"
 
 
 @pytest.mark.parametrize("step, said", [
@@ -28,6 +62,9 @@ def test_the_built_in_short_deck_can_be_presented_here():
     ({"view": {"steps": "12"}}, "step 1.view.steps: not a setting of the Latent map page"),
     ({"view": {"model": "mnist_gan"}}, "step 1.view.model: 'mnist_gan' is not a model"),
     ({"view": {"presenter": "yes"}}, "step 1.view.presenter: 0 or 1"),
+    ({"page": "posterior", "view": {"k": "99"}}, "step 1.view.k: "),
+    ({"page": "loss_terms", "view": {"beta": "β = 7"}}, "step 1.view.beta: 'β = 7' is not one of"),
+    ({"page": "sliders", "view": {"z": "1,x"}}, "step 1.view.z: "),
     ({"say": "{contrast_mnist:pairs.3.vae:.0%}."}, "the figure contrast_mnist:pairs.3.vae is not"),
 ])
 def test_a_step_this_app_cannot_show_is_named(step, said):
