@@ -2,7 +2,7 @@
 
     python -m benchmarks.bench all           # every benchmark; writes benchmarks.json + docs/performance.md
     python -m benchmarks.bench cold click    # some of them (cold, click, rerun, live, memory,
-                                             # train, livetrain, quality)
+                                             # train, livetrain, steps, quality)
     python -m benchmarks.bench all --quick   # CI smoke run: one short repetition of each
 
 Each figure is a median over repeated runs with min and max; comparisons are ratios measured
@@ -21,6 +21,7 @@ from .engine import bench_quality, bench_train
 from .frames import bench_live, bench_throttled
 from .harness import REPO
 from .latency import bench_click, bench_livetrain, bench_rerun
+from .lecture import bench_steps
 from .startup import bench_cold, bench_first_visit, bench_memory
 
 RESULTS = REPO / "benchmarks.json"
@@ -39,7 +40,7 @@ README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 TABLE_FILE = REPO / "docs" / "performance.md"  # where the table lives, between the markers
 
 
-BENCHES = ("cold", "click", "rerun", "live", "throttled", "firstvisit", "memory", "train",
+BENCHES = ("cold", "click", "rerun", "live", "throttled", "firstvisit", "steps", "memory", "train",
            "livetrain", "quality")
 
 
@@ -59,6 +60,9 @@ def headline(doc: dict) -> dict:
         h["live_decode_frame_ms_p95"] = doc["live"]["live_decode_frame_ms_p95"]["median"]
     if "firstvisit" in doc:
         h["page_first_visit_s"] = {k: v["median"] for k, v in doc["firstvisit"]["page_first_visit_s"].items()}
+    if "steps" in doc:
+        h["lecture_step_s"] = doc["steps"]["step_s"]["median"]
+        h["lecture_step_s_p95"] = doc["steps"]["step_s_p95"]
     if "throttled" in doc:
         h["live_decode_frame_ms_p95_throttled_4x"] = doc["throttled"]["live_decode_frame_ms_p95_throttled_4x"]
     if "memory" in doc:
@@ -139,6 +143,15 @@ def readme_table(doc: dict) -> str:
                              f"{page}", v, "s", "≤ 1 s", v["median"] <= 1))
         rows.append(_row("a new tab: the app opened → the latent map drawn (Streamlit's scripts "
                          "loaded too)", f["app_open_to_map_s"], "s", "", True))
+    if "steps" in doc:
+        t = doc["steps"]
+        rows.append(_row(f"a lecture's step: Page Down → the step's view drawn ({t['deck']}, "
+                         f"{t['presses']} presses at 1280 × 720)", t["step_s"], "s", "≤ 0.5 s",
+                         t["step_s"]["median"] <= 0.5))
+        rows.append(_row("a lecture's step, p95", t["step_s_p95"], "s", "≤ 1 s", t["step_s_p95"] <= 1))
+        if t.get("reveal_s"):
+            rows.append(_row("… of which a question's reveal (the answer shown)", t["reveal_s"], "s",
+                             "", True))
     if "memory" in doc:
         m = doc["memory"]
         rows.append(_row("server memory after one session visited every page (settled: median of 5 samples)",
@@ -213,6 +226,8 @@ def run(which: str, quick: bool) -> dict:
         return bench_first_visit(runs=1 if quick else 3)
     if which == "throttled":
         return bench_throttled(moves=20, models=["mnist/mnist_vae_2d"]) if quick else bench_throttled()
+    if which == "steps":
+        return bench_steps(runs=1, presses=6) if quick else bench_steps()
     if which == "livetrain":
         return (bench_livetrain(clicks=3, epochs_timed=1, query="?epochs=1&images=10000") if quick
                 else bench_livetrain())
