@@ -22,6 +22,7 @@ import html
 import json
 import re
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -119,6 +120,23 @@ def link(name: str, n: int, step: decks.Step, study: bool) -> dict[str, str]:
     return params
 
 
+BASE = "_deck_base"  # the full link a step's view gave when it arrived (step_params)
+
+
+def step_params(place: Place, full: dict[str, str], arrived: bool) -> dict[str, str]:
+    """A step's link as the address bar should show it: the step's own link (what the key press
+    went to), plus only what the user changed since the step arrived. Then an untouched step
+    keeps the address it was opened with, and each step is one entry of the browser's history
+    (Streamlit pushes one whenever the address changes): the back button goes back one step."""
+    if arrived or st.session_state.get(BASE, (None,))[0] != (place.name, place.n):
+        st.session_state[BASE] = ((place.name, place.n), dict(full))
+    base = st.session_state[BASE][1]
+    own = link(place.name, place.n, place.step, place.study)
+    out = {k: v for k, v in full.items() if k in own or base.get(k) != v}
+    out.update({k: own[k] for k in PARAMS if k in own})
+    return out
+
+
 def go(name: str, n: int, study: bool):
     """Ask for step `n` of deck `name` (from a button or a key); the frame goes there."""
     st.session_state[GO] = (name, n, study)
@@ -193,15 +211,30 @@ _component = st.components.v2.component(
     js=(registry.REPO / "ui" / "live" / "deck.js").read_text())
 
 
-def keys(place: Place | None, save: dict | None = None, want: tuple = ()):
+def targets(place: Place) -> dict[str, dict]:
+    """Where each key goes from this step: the page's URL path and the step's query string. The
+    browser goes there itself (deck.js: one entry of its history, as a link would make), and
+    Streamlit runs that page with that link; the frame applies the step as it arrives."""
+    total, out = len(place.deck.steps), {}
+    for action, n in (("next", place.n + 1), ("back", place.n - 1), ("first", 1), ("last", total)):
+        if 1 <= n <= total and n != place.n:
+            step = place.deck.steps[n - 1]
+            out[action] = {"path": registry.by_key(step.page).url_path,
+                           "query": urlencode(link(place.name, n, step, place.study))}
+    return out
+
+
+def keys(place: Place | None, here: str = "", save: dict | None = None, want: tuple = ()):
     """The deck's keys, the outline on what its step points at, and the browser's local storage:
-    `save` writes {name: text} there (None removes), `want` reads names back (`stored`)."""
+    `save` writes {name: text} there (None removes), `want` reads names back (`stored`). `here`
+    is the running page's URL path."""
     look = place.step.look if place is not None and not place.hidden else None
     places = st.session_state.get(PLACES)
     save = dict(save or {})
     if places:
         save[STORE_PLACES] = json.dumps(places)
-    data = {"keys": place is not None, "look": look, "save": save, "want": list(want)}
+    data = {"keys": place is not None, "look": look, "save": save, "want": list(want), "here": here,
+            "reveal": bool(place and place.hidden), "targets": targets(place) if place else {}}
     _component(key=KEYS, data={"json": json.dumps(data)}, on_action_change=_on_key,
                on_stored_change=lambda: None)
 
@@ -238,20 +271,27 @@ def to_store() -> dict:
 
 
 def add_view(spec: registry.PageSpec, params: dict):
-    """"Add this view to my deck": the page and its link settings become a new step."""
+    """"Add this view to my deck": the page and its link settings become a new step (in a
+    callback: the run that follows keeps the deck in the browser too)."""
     view = {k: v for k, v in params.items() if k not in ("presenter", "slide", *PARAMS)}
+    title_key, say_key = f"ll-add-title-{spec.key}", f"ll-add-say-{spec.key}"
+
+    def add():
+        title = (st.session_state.get(title_key) or "").strip() or spec.title
+        say = (st.session_state.get(say_key) or "").strip() or spec.title + "."
+        deck = own() or decks.Deck("My deck", ())
+        set_own(dataclasses.replace(deck, steps=(*deck.steps, decks.Step(title, say, spec.key, view))))
+        st.session_state["ll-added"] = (spec.key, len(own().steps))
+
     with st.popover("Add this view to my deck", icon=":material/playlist_add:",
                     use_container_width=True):
-        title = st.text_input("Step title", spec.title, max_chars=decks.MAX_TITLE,
-                              key=f"ll-add-title-{spec.key}")
-        say = st.text_area("What you will say (1-4 sentences)", max_chars=decks.MAX_SAY,
-                           key=f"ll-add-say-{spec.key}", placeholder="Each dot is a test image …")
-        if st.button("Add to my deck", type="primary", icon=":material/add:", key="ll-add"):
-            step = decks.Step(title.strip() or spec.title, say.strip() or spec.title + ".",
-                              spec.key, view)
-            deck = own() or decks.Deck("My deck", ())
-            set_own(dataclasses.replace(deck, steps=(*deck.steps, step)))
-            st.success(f"Added as step {len(own().steps)} of your deck (the My deck page).",
+        st.text_input("Step title", spec.title, max_chars=decks.MAX_TITLE, key=title_key)
+        st.text_area("What you will say (1-4 sentences)", max_chars=decks.MAX_SAY, key=say_key,
+                     placeholder="Each dot is a test image …")
+        st.button("Add to my deck", type="primary", icon=":material/add:", key="ll-add", on_click=add)
+        added = st.session_state.get("ll-added")
+        if added and added[0] == spec.key:
+            st.success(f"Added as step {added[1]} of your deck (the My deck page).",
                        icon=":material/check:")
 
 

@@ -33,6 +33,7 @@ class Context:
     declared: list = field(default_factory=list)  # the page's settings (declare)
     kept: dict = field(default_factory=dict)  # link values that are not widgets' (keep)
     place: decks.Place | None = None  # the lecture's step this page shows, if any
+    arrived: bool = False  # the step has just arrived: its view was applied in this run
 
 
 _run = threading.local()  # one script run at a time per thread
@@ -59,9 +60,10 @@ def run():
         st.session_state.pop("_url_model", None)
         if MODEL not in st.query_params:
             st.session_state.pop(MODEL, None)
-    _run.context = Context(spec, *sidebar(spec), place=place)
+    _run.context = Context(spec, *sidebar(spec), place=place, arrived=arrived)
     try:
         lecture(place)
+        remember(place)  # before the page, which may stop early (st.stop)
         page.run()
         write_link(_run.context)
         if place is None and spec.group != "Lecture" and not settings.value(SLIDE):
@@ -149,8 +151,8 @@ def _model_picker(spec: registry.PageSpec, dataset: str) -> dict:
 
 
 def lecture(place: decks.Place | None):
-    """The lecture's band (presenting) or panel (self-study) above the page, the clicker keys,
-    and the browser's memory of the lecturer's own deck and places (ui.decks)."""
+    """The lecture's band (presenting) or panel (self-study) above the page, and the browser's
+    memory of the lecturer's own deck and places (ui.decks)."""
     restored = st.session_state.get("_deck_restored", False)
     stored = None if restored else decks.stored()
     if stored is not None:
@@ -158,10 +160,8 @@ def lecture(place: decks.Place | None):
         decks.restore(stored)
         if place is None and st.query_params.get("deck") == decks.MINE:
             st.rerun()
-    save = decks.to_store() if restored else None
-    want = () if restored else (decks.STORE_OWN, decks.STORE_PLACES)
     if place is None and st.query_params.get("deck") == decks.MINE:  # waiting for the browser
-        decks.keys(None, save, want)
+        remember(None)
         if restored:
             st.warning("This link opens a deck of your own, and this browser does not have it. "
                        "Import its file on the My deck page.", icon=":material/co_present:")
@@ -172,7 +172,16 @@ def lecture(place: decks.Place | None):
         (decks.panel if place.study else decks.bar)(place)
         if place.hidden:
             decks.hide_view()
-    decks.keys(place, save, want)
+
+
+def remember(place: decks.Place | None):
+    """The clicker keys for this step, and the browser's local storage: read once a session
+    (the lecturer's own deck, the places reached), then written on every run (what changes them
+    runs in callbacks, before the run: the run writes what they left)."""
+    restored = st.session_state.get("_deck_restored", False)
+    save = decks.to_store() if restored else None
+    want = () if restored else (decks.STORE_OWN, decks.STORE_PLACES)
+    decks.keys(place, context().spec.url_path, save, want)
 
 
 def share(spec: registry.PageSpec):
@@ -238,8 +247,7 @@ def write_link(ctx: Context):
         if value is not None:
             params[name] = str(value)
     if ctx.place is not None:
-        params.update({k: v for k, v in decks.link(ctx.place.name, ctx.place.n, ctx.place.step,
-                                                   ctx.place.study).items() if k in decks.PARAMS})
+        params = decks.step_params(ctx.place, params, ctx.arrived)
     settings.write_link(params)
 
 
@@ -256,7 +264,8 @@ def column_width(weights: list[float], i: int, width: float = MAIN_WIDTH) -> flo
 
 
 def presenting() -> bool:
-    return bool(settings.value(PRESENTER))
+    """Pictures sized for a projector: presenter mode, or a view framed in a slide."""
+    return bool(settings.value(PRESENTER) or settings.value(SLIDE))
 
 
 def intro(text: str):
@@ -264,7 +273,7 @@ def intro(text: str):
     them; on a projector it folds away under the heading, so that the picture comes first (the
     lecturer says it); in a lecture's step it gives way to the step's own words."""
     place = context().place
-    if place is not None and not place.study:
+    if (place is not None and not place.study) or settings.value(SLIDE):
         return
     say(text, st.expander("What this page shows") if presenting() else st)
 
@@ -310,8 +319,10 @@ SLIDE_CSS = """<style>
 [data-testid="stMain"] h2, [data-testid="stMain"] [data-testid="stExpander"],
 [data-testid="stMain"] [data-testid="stAlert"], [data-testid="stMain"] [data-testid="stCaptionContainer"],
 [data-testid="stMain"] [data-testid="stMarkdown"]:not(:has(.ll-figure)) { display: none; }
-html body [data-testid="stMainBlockContainer"] { padding: 0.5rem 1rem; }
-.ll-figure img, .ll-figure svg.ll-chart { max-height: calc(100vh - 120px) !important; }
+html body .stApp [data-testid="stMainBlockContainer"] { padding: 0 1rem 0.5rem; }
+header[data-testid="stHeader"], [data-testid="stSidebar"],
+[data-testid="stSidebarCollapsedControl"] { display: none; }
+.ll-figure img, .ll-figure svg.ll-chart { max-height: calc(100vh - 190px) !important; }
 </style>"""
 
 

@@ -18,11 +18,11 @@ frame.intro(
 deck = decks.own()
 
 
-def replace(steps=None, **changes):
+def replace(steps=None, fresh=True, **changes):
     d = decks.own()
     decks.set_own(dataclasses.replace(d, steps=tuple(d.steps if steps is None else steps), **changes))
-    for k in [k for k in st.session_state if str(k).startswith("my-step-")]:
-        del st.session_state[k]  # the editors show the deck as it now is
+    if fresh:  # new editors (new keys): the browser's old ones would keep showing the old order
+        st.session_state["my-deck-v"] = st.session_state.get("my-deck-v", 0) + 1
 
 
 def move(i: int, j: int):
@@ -34,7 +34,7 @@ def move(i: int, j: int):
 def edit(i: int, field: str, key: str):
     steps = list(decks.own().steps)
     steps[i] = dataclasses.replace(steps[i], **{field: st.session_state[key]})
-    replace(steps)
+    replace(steps, fresh=False)
 
 
 def imported():
@@ -63,24 +63,26 @@ if deck is not None and deck.steps:
     except decklib.DeckError as e:
         problems = e.problems + problems
     c1.button("Present", icon=":material/co_present:", type="primary", use_container_width=True,
-              disabled=bool(problems), on_click=decks.go, args=(decks.MINE, 1, False))
+              disabled=bool(problems), on_click=decks.go, args=(decks.MINE, 1, False), key="my-deck-present")
     c2.button("Study it", icon=":material/school:", use_container_width=True,
-              disabled=bool(problems), on_click=decks.go, args=(decks.MINE, 1, True))
+              disabled=bool(problems), on_click=decks.go, args=(decks.MINE, 1, True), key="my-deck-study")
     c3.download_button("Export the deck file", decklib.dumps(deck), "my-deck.toml",
                        mime="application/toml", icon=":material/download:", use_container_width=True)
     for p in problems:
         st.error(decks.plain(p), icon=":material/error:")
-    st.text_input("Deck title", deck.title, max_chars=decklib.MAX_TITLE, key="my-step-title",
-                  on_change=lambda: replace(title=st.session_state["my-step-title"] or "My deck"))
+    v = st.session_state.get("my-deck-v", 0)
+    st.text_input("Deck title", deck.title, max_chars=decklib.MAX_TITLE, key=f"my-deck-title-{v}",
+                  on_change=lambda: replace(fresh=False, title=st.session_state[f"my-deck-title-{v}"]
+                                            or "My deck"))
     for i, step in enumerate(deck.steps):
         with st.container(border=True):
             spec = registry.by_key(step.page)
             view = ", ".join(f"{k}={v}" for k, v in step.view.items()) or "its defaults"
             st.caption(f"Step {i + 1}: the {spec.title} page, {view}")
-            st.text_input("Title", step.title, key=f"my-step-{i}-title", max_chars=decklib.MAX_TITLE,
-                          on_change=edit, args=(i, "title", f"my-step-{i}-title"))
-            st.text_area("Narration", step.say, key=f"my-step-{i}-say", max_chars=decklib.MAX_SAY,
-                         on_change=edit, args=(i, "say", f"my-step-{i}-say"), height=80)
+            st.text_input("Title", step.title, key=f"my-step-{v}-{i}-title", max_chars=decklib.MAX_TITLE,
+                          on_change=edit, args=(i, "title", f"my-step-{v}-{i}-title"))
+            st.text_area("Narration", step.say, key=f"my-step-{v}-{i}-say", max_chars=decklib.MAX_SAY,
+                         on_change=edit, args=(i, "say", f"my-step-{v}-{i}-say"), height=80)
             b = st.columns(4)
             b[0].button("Up", icon=":material/arrow_upward:", key=f"up-{i}", disabled=i == 0,
                         on_click=move, args=(i, i - 1), use_container_width=True)

@@ -121,7 +121,8 @@ def test_add_this_view_then_present_my_deck():
     at.switch_page(by_key("my_deck").file).run()
     at.button(key="down-0").click().run()  # reorder
     assert [s.page for s in at.session_state[decks.OWN].steps] == ["sliders", "latent_map"]
-    at.text_input(key="my-step-1-title").set_value("Two of sixteen").run()
+    v = at.session_state["my-deck-v"]
+    at.text_input(key=f"my-step-{v}-1-title").set_value("Two of sixteen").run()
     assert at.session_state[decks.OWN].steps[1].title == "Two of sixteen"
     at.button[0].click().run()  # Present
     assert param(at, "deck") == decks.MINE and "1 / 2" in band(at) and not at.exception

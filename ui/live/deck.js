@@ -3,8 +3,13 @@
 // is outlined; the lecturer's own deck and the places reached are kept in the browser's local
 // storage, so that a new session (a replica killed, a tab reopened) finds them again.
 //
-// data (as {json}): {keys, look, save: {name: text}, want: [names]}; it reports
-// trigger "action" ("next", "back", "first", "last") and state "stored" ({name: text}).
+// A key that goes to another step goes there in the browser, as a link would: the step's address
+// becomes one new entry of the history, and Streamlit's own handler of the back button
+// (popstate) runs that page with that address; the back button then goes back one step. A key
+// that reveals a question's answer asks the server (trigger "action").
+//
+// data (as {json}): {keys, look, reveal, here, targets: {action: {path, query}}, save: {name:
+// text}, want: [names]}; it reports trigger "action" and state "stored" ({name: text}).
 
 const STEP_KEYS = { PageDown: "next", PageUp: "back", Home: "first", End: "last" };
 const ARROW_KEYS = { ArrowRight: "next", ArrowLeft: "back", " ": "next" };
@@ -63,7 +68,17 @@ function onKey(e) {
   e.preventDefault();
   e.stopPropagation();
   document.getElementById("ll-blank")?.remove();
-  deck.send("action", action);
+  if (action === "next" && deck.reveal) { deck.send("action", "next"); return; }
+  const target = deck.targets[action];
+  if (target) go(deck.here, target);
+}
+
+function go(here, target) {
+  // this page's path less its own name is the app's base (it may be served under a prefix)
+  let base = location.pathname;
+  base = here ? base.replace(new RegExp("/" + here + "/?$"), "") : base.replace(/\/$/, "");
+  history.pushState({}, "", `${base}/${target.path}${target.query ? "?" + target.query : ""}`);
+  window.dispatchEvent(new PopStateEvent("popstate", { state: {} }));
 }
 
 function outline(look) {
@@ -89,7 +104,8 @@ export default function (component) {
     }
     setStateValue("stored", stored);
   }
-  window.__llDeck = { keys: !!d.keys, send: setTriggerValue };
+  window.__llDeck = { keys: !!d.keys, send: setTriggerValue, reveal: !!d.reveal, here: d.here || "",
+                      targets: d.targets || {} };
   if (!window.__llDeckListening) {
     document.addEventListener("keydown", onKey, true);
     window.__llDeckListening = true;
