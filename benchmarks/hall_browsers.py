@@ -29,8 +29,77 @@ SLOW_S = 10.0
 CONNECTED = "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
 
 
+# The lecturer's own deck, imported from a file and presented on the replica that will be killed:
+# after the kill it must come back on the same step (the step is in the link, the deck in the
+# browser's local storage) and go on.
+LECTURER_DECK = """title = "Across the kill"
+
+[[steps]]
+title = "The map"
+say = "The 2-D VAE's codes."
+page = "latent_map"
+view = { model = "mnist_vae_2d" }
+
+[[steps]]
+title = "The grid"
+say = "The decoded grid."
+page = "manifold"
+view = { model = "mnist_vae_2d", n = "9" }
+
+[[steps]]
+title = "A walk"
+say = "A straight line between two codes."
+page = "interpolate"
+view = { model = "mnist_vae_2d" }
+"""
+COUNT = "() => document.querySelector('.ll-deck-count')?.innerText.trim()"
+
+
+def _presenting(page) -> str | None:
+    try:
+        return page.evaluate(COUNT)
+    except Exception:
+        return None
+
+
+def start_lecture(page, url: str, rec: dict):
+    """Import LECTURER_DECK on the My deck page, present it and step to its second step."""
+    from .harness import act, open_page
+
+    path = os.path.join(tempfile.gettempdir(), "ll-lecturer-deck.toml")
+    with open(path, "w") as f:
+        f.write(LECTURER_DECK)
+    open_page(page, url + "/my_deck", ACTION_TIMEOUT_MS)
+    act(page, lambda: page.locator("input[type=file]").set_input_files(path), ACTION_TIMEOUT_MS)
+    page.locator(".st-key-my-deck-present button").click()
+    page.wait_for_function(COUNT + " === '1 / 3'", timeout=ACTION_TIMEOUT_MS)
+    page.keyboard.press("PageDown")
+    page.wait_for_function(COUNT + " === '2 / 3'", timeout=ACTION_TIMEOUT_MS)
+    rec.update(lecturer=True, lecture_step_before=2, replica=_replica_cookie(page))
+
+
+def lecture_after_kill(page, rec: dict, killed: dict):
+    """After the kill: the page reconnects by itself (no reload) to another replica, shows the
+    same step of the same deck, and the next key press still steps."""
+    t = killed["t"]
+    try:
+        page.wait_for_selector(CONNECTED, timeout=1000 * RECONNECT_S)
+        page.wait_for_function(COUNT + " === '2 / 3' && location.search.includes('step=2')",
+                               timeout=1000 * RECONNECT_S)
+        rec["lecture_step_after"] = 2
+        rec["lecture_back_s"] = round(time.perf_counter() - t, 2)
+        rec["replica_after"] = _replica_cookie(page)
+        page.keyboard.press("PageDown")
+        page.wait_for_function(COUNT + " === '3 / 3'", timeout=ACTION_TIMEOUT_MS)
+        rec["lecture_next_after"] = 3
+    except Exception as e:
+        rec["errors"].append(f"lecture after the kill: {type(e).__name__}: {str(e)[:120]} "
+                             f"(showing {_presenting(page)!r})")
+    rec["after_kill_s"] = time.perf_counter() - t
+
+
 def drive_browsers(url: str, n: int, stop_at: float, png: bytes, out: list, killed: dict,
-              pin: str | None = None):
+                   pin: str | None = None, lecture: dict | None = None):
     """A few Chromium sessions through the balancer: click the map, check the decoded digit's
     picture loaded; upload a digit, check its prepared picture loaded. With `pin`, the first
     browser carries the balancer's cookie for that replica (the one to be killed). Like a
@@ -55,6 +124,15 @@ def drive_browsers(url: str, n: int, stop_at: float, png: bytes, out: list, kill
                        "slow": 0, "slowest_s": 0.0}
                 pages.append((ctx.new_page(), rec))
                 out.append(rec)
+            lecturer = None
+            if pin and lecture is not None:  # one more browser on the replica to be killed: a lecturer
+                ctx = new_context(browser, viewport={"width": 1280, "height": 720})
+                ctx.add_cookies([{"name": "LLREPLICA", "value": pin, "domain": host, "path": "/"}])
+                lecturer = (ctx.new_page(), {"errors": [], "replica": None, "replica_after": None})
+                try:
+                    start_lecture(lecturer[0], url, lecturer[1])
+                except Exception as e:
+                    lecturer[1]["errors"].append(f"lecture: {type(e).__name__}: {str(e)[:120]}")
             for page, rec in pages:
                 try:
                     open_page(page, url + "/?live=0")
@@ -65,6 +143,8 @@ def drive_browsers(url: str, n: int, stop_at: float, png: bytes, out: list, kill
             recs = [rec for _, rec in pages]
             while time.perf_counter() < stop_at or (
                     not _goals_met(recs, killed, pin) and time.perf_counter() < stop_at + BROWSER_GRACE_S):
+                if lecturer and killed.get("t") is not None and "after_kill_s" not in lecturer[1]:
+                    lecture_after_kill(*lecturer, killed)
                 for page, rec in pages:
                     k += 1
                     try:
@@ -92,8 +172,12 @@ def drive_browsers(url: str, n: int, stop_at: float, png: bytes, out: list, kill
                         rec["slowest_s"] = round(max(rec["slowest_s"], took), 1)
                     except Exception as e:
                         rec["errors"].append(f"{type(e).__name__}: {str(e)[:120]}")
+            if lecturer and "after_kill_s" not in lecturer[1] and killed.get("t") is not None:
+                lecture_after_kill(*lecturer, killed)
             for rec in recs:
                 rec["overtime_s"] = round(max(0.0, time.perf_counter() - stop_at), 1)
+            if lecturer:
+                lecture.update(lecturer[1])
         finally:
             browser.close()
 

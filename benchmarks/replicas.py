@@ -125,8 +125,10 @@ def one_run(url: str, procs: dict, sessions: int, seconds: float, browsers: int,
 
         await asyncio.gather(sampler(), *(user(i) for i in range(sessions)))
 
+    lecture: dict = {}  # with a kill: a lecturer presenting their own deck on that replica
     driver = threading.Thread(target=drive_browsers, daemon=True,
-                              args=(url, browsers, stop_at, png, browser_recs, killed, kill)
+                              args=(url, browsers, stop_at, png, browser_recs, killed, kill,
+                                    lecture if kill else None)
                               ) if browsers else None
     if driver:
         driver.start()
@@ -154,6 +156,7 @@ def one_run(url: str, procs: dict, sessions: int, seconds: float, browsers: int,
             "browser_recovery_s": [round(b["after_kill_s"], 2) for b in moved if "after_kill_s" in b],
             "browser_actions_failed": sum(len(b["errors"]) for b in moved),
             "browser_errors_elsewhere": sum(len(b["errors"]) for b in browser_recs if b not in moved),
+            "lecturer": lecture or None,
         }
     return out
 

@@ -66,3 +66,13 @@ def test_a_browser_on_the_killed_replica_reconnects_by_itself_and_works_again(ha
     assert k["browsers_on_it"] == 1 and k["browsers_working_again"] == 1, k
     assert k["browsers_moved_to"] == ["r1"] and max(k["browser_recovery_s"]) < hall_browsers.BROWSER_GRACE_S
     assert k["browser_errors_elsewhere"] == 0, hall["kill"]["browsers"]
+
+
+def test_a_lecturer_presenting_their_own_deck_on_the_killed_replica_resumes_on_the_same_step(hall):
+    """A deck imported from a file and presented at step 2 on r0 when r0 is killed: the page
+    reconnects by itself to r1, whose new session finds the deck in the browser's local storage
+    and the step in the link, shows step 2 again, and the next key press goes to step 3."""
+    lec = hall["kill"]["kill"]["lecturer"]
+    assert lec and lec["replica"] == "r0" and not lec["errors"], lec
+    assert lec["lecture_step_after"] == 2 and lec["lecture_next_after"] == 3, lec
+    assert lec["replica_after"] == "r1", lec
