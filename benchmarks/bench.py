@@ -38,6 +38,15 @@ def machine() -> dict:
 
 README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 TABLE_FILE = REPO / "docs" / "performance.md"  # where the table lives, between the markers
+LECTURE_FILE = REPO / "README.md"  # the step time's sentence, under For lecturers
+LECTURE_START, LECTURE_END = "<!-- lecture:start -->", "<!-- lecture:end -->"
+
+
+def lecture_line(steps: dict) -> str:
+    """The README's sentence on a lecture's step time (For lecturers), from benchmarks.json."""
+    return (f"On a warm server a step takes {steps['step_s']['median']:.2f} s from the key press to "
+            f"the step's view drawn (median over {steps['presses']} presses of the 45-minute deck; "
+            f"p95 {steps['step_s_p95']:.2f} s), measured by `python -m benchmarks.bench steps`.\n")
 
 
 BENCHES = ("cold", "click", "rerun", "live", "throttled", "firstvisit", "steps", "memory", "train",
@@ -207,6 +216,8 @@ def update_readme(doc: dict, readme: Path = TABLE_FILE) -> None:
     from vae_core.index import replace_block
 
     replace_block(readme, README_START, README_END, readme_table(doc))
+    if "steps" in doc:
+        replace_block(LECTURE_FILE, LECTURE_START, LECTURE_END, lecture_line(doc["steps"]))
 
 
 def run(which: str, quick: bool) -> dict:

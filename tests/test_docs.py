@@ -85,6 +85,7 @@ def _tables():
     from vae_core import index, recipes
 
     yield "bench", bench.TABLE_FILE, bench.README_START, bench.README_END
+    yield "lecture", bench.LECTURE_FILE, bench.LECTURE_START, bench.LECTURE_END
     yield "lighthouse", lighthouse.TABLE_FILE, lighthouse.README_START, lighthouse.README_END
     yield "reliability", reliability.TABLE_FILE, reliability.README_START, reliability.README_END
     yield "replicas", replicas.TABLE_FILE, replicas.README_START, replicas.README_END

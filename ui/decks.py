@@ -234,7 +234,8 @@ def keys(place: Place | None, here: str = "", save: dict | None = None, want: tu
     if places:
         save[STORE_PLACES] = json.dumps(places)
     data = {"keys": place is not None, "look": look, "save": save, "want": list(want), "here": here,
-            "reveal": bool(place and place.hidden), "targets": targets(place) if place else {}}
+            "reveal": bool(place and place.hidden), "targets": targets(place) if place else {},
+            "at": f"{place.name}:{place.n}:{int(place.hidden)}" if place else ""}
     _component(key=KEYS, data={"json": json.dumps(data)}, on_action_change=_on_key,
                on_stored_change=lambda: None)
 

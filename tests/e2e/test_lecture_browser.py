@@ -31,12 +31,13 @@ def at_step(page, n: int, cover: bool = False, timeout: float = 60_000):
 
 
 def _wait_step(page, n, cover, timeout):
-    page.wait_for_function(
-        """([count, cover, idle]) => {
+    page.wait_for_function(  # deck.js marks the step its keys act on
+        """([count, cover, idle, at]) => {
             const c = document.querySelector('.ll-deck-count');
             return c && c.innerText.trim() === count && !!document.querySelector(idle)
-                && !!document.querySelector('.ll-deck-cover') === cover; }""",
-        arg=[f"{n} / {TOTAL}", cover, IDLE], timeout=timeout)
+                && !!document.querySelector('.ll-deck-cover') === cover
+                && document.documentElement.dataset.llDeck === at; }""",
+        arg=[f"{n} / {TOTAL}", cover, IDLE, f"vae45:{n}:{int(cover)}"], timeout=timeout)
 
 
 def query(page) -> dict:
@@ -46,8 +47,9 @@ def query(page) -> dict:
 def present(browser, app_url, n: int = 1):
     page = new_context(browser, viewport=PROJECTOR).new_page()
     open_page(page, f"{app_url}/lecture", 120_000)
-    if n == 1:
-        page.get_by_role("button", name="Present from step 1").click()
+    if n == 1:  # with the keyboard alone
+        page.get_by_role("button", name="Present from step 1").focus()
+        page.keyboard.press("Enter")
     else:
         open_page(page, f"{app_url}/lecture?show=vae45")
         page.get_by_label("Go to step").click()

@@ -80,3 +80,12 @@ def test_the_registry_lists_every_link_setting_a_page_writes(spec):
     assert not at.exception
     written = set(at.query_params) - set(registry.FRAME_PARAMS)
     assert written <= set(spec.params), written - set(spec.params)
+
+
+def test_the_readme_example_deck_is_a_complete_deck_this_app_presents():
+    text = (registry.REPO / "README.md").read_text()
+    example = re.search(r"### Writing a deck.*?```toml\n(.*?)```", text, re.S).group(1)
+    deck = loads(example)
+    assert len(deck.steps) == 2 and deck.steps[1].predict.answer == 1
+    assert decks.problems(deck) == []
+    assert "%" in decks.filled(deck).steps[1].predict.reveal  # its figures resolve

@@ -53,24 +53,36 @@ function blank() {
 
 function onKey(e) {
   const deck = window.__llDeck;
-  if (!deck || !deck.keys || e.altKey || e.ctrlKey || e.metaKey) return;
+  if (!deck || (!deck.keys && !deck.stale) || e.altKey || e.ctrlKey || e.metaKey) return;
   const busy = typing(document.activeElement);
   if (busy === "text") return;
-  let action = STEP_KEYS[e.key];
-  if (!action && !busy) action = ARROW_KEYS[e.key];
   if (e.key === "b" || e.key === "B" || e.key === ".") { blank(); e.preventDefault(); return; }
   if (e.key === "n" || e.key === "N") {
     document.body.classList.toggle("ll-no-narration");
     e.preventDefault();
     return;
   }
+  const action = STEP_KEYS[e.key] || (!busy && ARROW_KEYS[e.key]);
   if (!action) return;
   e.preventDefault();
   e.stopPropagation();
+  if (deck.stale) {  // between a press and its step's render: this press waits for it
+    window.__llDeckPending = { action, at: Date.now() };
+    return;
+  }
+  act(deck, action);
+}
+
+function act(deck, action) {
   document.getElementById("ll-blank")?.remove();
-  if (action === "next" && deck.reveal) { deck.send("action", "next"); return; }
   const target = deck.targets[action];
-  if (target) go(deck.here, target);
+  if (action === "next" && deck.reveal) {
+    deck.stale = true;  // one press, one step: the next press waits for this one's render
+    deck.send("action", "next");
+  } else if (target) {
+    deck.stale = true;
+    go(deck.here, target);
+  }
 }
 
 function go(here, target) {
@@ -106,6 +118,13 @@ export default function (component) {
   }
   window.__llDeck = { keys: !!d.keys, send: setTriggerValue, reveal: !!d.reveal, here: d.here || "",
                       targets: d.targets || {} };
+  // the step this render shows, for tests and benchmarks: keys pressed from now on act on it
+  document.documentElement.dataset.llDeck = d.at || "";
+  const pending = window.__llDeckPending;
+  window.__llDeckPending = null;
+  if (pending && d.keys && Date.now() - pending.at < 3000) {
+    setTimeout(() => act(window.__llDeck, pending.action), 0);
+  }
   if (!window.__llDeckListening) {
     document.addEventListener("keydown", onKey, true);
     window.__llDeckListening = true;
@@ -119,6 +138,7 @@ export default function (component) {
   }
   return () => {
     timers.forEach(clearTimeout);
-    if (window.__llDeck && window.__llDeck.send === setTriggerValue) window.__llDeck = null;
+    // replaced by the next render (or gone with the page): presses until then wait for it
+    if (window.__llDeck && window.__llDeck.send === setTriggerValue) window.__llDeck.stale = true;
   };
 }
