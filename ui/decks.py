@@ -310,9 +310,10 @@ LOOK_WORDS = {"map": "the map", "digit": "the decoded digit", "chart": "the char
 
 
 def bar(place: Place):
-    """Presenting: a thin band at the foot of the screen (step counter, progress, the title and
-    the narration in one line, which "n" hides); a predict step first shows its question over the
-    view, and the next key press reveals. Everything a deck says is escaped: shown, never run."""
+    """Presenting: a band above the view in place of the page's heading (step counter, progress,
+    the title and the narration, which "n" hides), so the view lays out below it and fills the
+    rest of the screen; a predict step first shows its question there with the view hidden, and
+    the next key press reveals. Everything a deck says is escaped: shown, never run."""
     s, total = place.step, len(place.deck.steps)
     look = f' <span class="ll-deck-look">Look at {LOOK_WORDS[s.look]}.</span>' if s.look else ""
     line = _esc(s.predict.reveal) if s.predict and place.revealed else _esc(s.say)
@@ -320,7 +321,7 @@ def bar(place: Place):
              f'aria-valuemin="1" aria-valuemax="{total}" aria-valuenow="{place.n}">'
              f'<div style="width:{100 * place.n / total:.1f}%"></div></div>',
              f'<div class="ll-deck-line" aria-live="polite"><b class="ll-deck-count">'
-             f'{place.n} / {total}</b> <b>{_esc(s.title)}</b> '
+             f'{place.n} / {total}</b> <b class="ll-deck-title">{_esc(s.title)}</b> '
              f'<span class="ll-deck-say">{line}{look}</span></div>']
     if place.hidden:
         choices = "".join(f"<li>{_esc(c)}</li>" for c in s.predict.choices)
@@ -381,24 +382,21 @@ def hide_view():
 
 
 DECK_CSS = """<style>
-.st-key-ll-deck-bar { position: fixed; left: 0; right: 0; bottom: 0; z-index: 999990; background: #fff;
-  border-top: 1px solid #d5d7de; padding: 0 1.5rem 0.35rem; gap: 0; }
-.ll-deck-progress { height: 5px; background: #e6e8ee; margin: 0 -1.5rem 0.3rem; }
-.ll-deck-progress div { height: 100%; background: #1f5fbf; }
-.ll-deck-line { font-size: 0.95rem; line-height: 1.35; color: #262730; white-space: nowrap;
-  overflow: hidden; text-overflow: ellipsis; }
+.st-key-ll-deck-bar { gap: 0; padding-left: 2.2rem; }  /* beside the arrow that opens the sidebar */
+[data-testid="stMain"]:has(.st-key-ll-deck-bar) [data-testid="stHeading"]:has(h2) { display: none; }
+.ll-deck-progress { height: 6px; background: #e6e8ee; border-radius: 3px; margin: 0.2rem 0 0.4rem; }
+.ll-deck-progress div { height: 100%; background: #1f5fbf; border-radius: 3px; }
+.ll-deck-line { font-size: 1rem; line-height: 1.35; color: #262730; display: -webkit-box;
+  -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
+.ll-deck-title { font-size: 1.15rem; }
 body.ll-no-narration .ll-deck-say { display: none; }
 .ll-deck-count { color: #1f5fbf; margin-right: 0.4rem; }
 .ll-deck-look { color: #8a4b00; }
-.ll-deck-progress, .ll-deck-line { position: relative; z-index: 1; }
-.ll-deck-cover { position: fixed; inset: 0; background: #fff; display: flex;
-  align-items: center; justify-content: center; }
-.ll-deck-question { max-width: 60rem; padding: 2rem; }
+.ll-deck-question { max-width: 60rem; padding: 2rem 0; }
 .ll-deck-question p:first-child { color: #1f5fbf; font-weight: 700; text-transform: uppercase; }
 .ll-deck-question h2 { font-size: 2.2rem; line-height: 1.25; }
 .ll-deck-question ol { font-size: 1.6rem; } .ll-deck-hint { color: #555a66; }
-.ll-look { outline: 6px solid #ff9f1c; outline-offset: 6px; border-radius: 6px; }
-[data-testid="stMainBlockContainer"]:has(.st-key-ll-deck-bar) { padding-bottom: 4rem !important; }
+.ll-look { outline: 5px solid #ff9f1c; outline-offset: 3px; border-radius: 6px; }
 .st-key-ll-deck-panel h3 { font-size: 1.25rem; margin: 0.2rem 0; padding: 0; }
 .st-key-ll-deck-panel .ll-deck-count { font-size: 0.85rem; margin: 0; }
 .ll-deck-task { background: #fff6e0; border-left: 4px solid #ff9f1c; padding: 0.4rem 0.6rem; }
