@@ -155,11 +155,17 @@ def wait_for_run(page, after: int = 0, timeout: float = 60_000):
     page.wait_for_selector(IDLE, state="attached", timeout=max(1, deadline - time.monotonic()) * 1000)
 
 
+SETTLED = "html[data-ll-stored='ready']"  # ui/live/deck.js: the browser's storage read back
+
+
 def open_page(page, url: str, timeout: float = 60_000):
-    """Navigate and wait for the page's first script run to finish."""
+    """Navigate and wait for the page's first script run to finish, and for the run that
+    follows when the page has read back what the browser keeps (a new session's second run)."""
     before = runs(page)
     page.goto(url)
     wait_for_run(page, before, timeout)
+    page.wait_for_selector(SETTLED, state="attached", timeout=timeout)
+    page.wait_for_selector(IDLE, state="attached", timeout=timeout)
 
 
 def act(page, action, timeout: float = 60_000):

@@ -249,11 +249,14 @@ def stored() -> dict | None:
 def restore(found: dict):
     """The lecturer's own deck and places from the browser, where the session has none."""
     text = found.get(STORE_OWN)
-    if text and own() is None:
+    if text:
         try:
-            set_own(decks.loads(text))
+            kept = decks.loads(text)
         except decks.DeckError:
-            pass  # a deck of an older version: the My deck page imports files, and says why
+            kept = None  # a deck of an older version: the My deck page imports files, and says why
+        if kept is not None:  # steps added in this session before the browser answered go after
+            mine = own()
+            set_own(kept if mine is None else dataclasses.replace(kept, steps=(*kept.steps, *mine.steps)))
     try:
         places = json.loads(found.get(STORE_PLACES) or "{}")
     except ValueError:

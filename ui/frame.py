@@ -60,6 +60,10 @@ def run():
         st.session_state.pop("_url_model", None)
         if MODEL not in st.query_params:
             st.session_state.pop(MODEL, None)
+    if place is not None:  # a deck presents in presenter mode, and is studied without it, on
+        # every run: a rerun the browser asked for before it saw the step (a component's
+        # message) carries the presenter switch as it was on the page before
+        st.session_state[PRESENTER.key] = not place.study
     _run.context = Context(spec, *sidebar(spec), place=place, arrived=arrived)
     try:
         lecture(place)

@@ -147,7 +147,8 @@ FIRST_PAINT_CSS = b"""<style id="latent-lab-first-paint">
    following elements are not laid out at all (they appear rather than move). Components have
    their own fixed height (ui.live), so their skeletons do not count; nor does the hidden one
    that carries a map's data. */
-[data-testid="stElementContainer"][class*="-ll-payload"] { display: none; }
+[data-testid="stElementContainer"][class*="-ll-payload"],
+[data-testid="stElementContainer"].st-key-ll-deck-keys { display: none; }
 [data-testid="stVerticalBlock"]
   > :has([data-testid="stElementContainer"][height="auto"]:not([class*="-ll-payload"])
          [data-testid="stSkeleton"]) ~ *,

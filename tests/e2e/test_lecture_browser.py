@@ -71,7 +71,7 @@ def test_page_down_steps_through_the_whole_lecture_and_page_up_and_back_go_back(
         path = urlparse(page.url).path.strip("/")
         assert path == registry.by_key(step.page).url_path, (n, page.url)
         q = query(page)
-        assert q["deck"] == "vae45" and q["step"] == str(n) and q["presenter"] == "1"
+        assert (q.get("deck"), q.get("step"), q.get("presenter")) == ("vae45", str(n), "1"), page.url
         assert all(q.get(k) == v for k, v in step.view.items()), (n, q, step.view)
         assert page.locator("[data-testid='stException']").count() == 0, n
         assert "were not usable" not in page.inner_text("[data-testid='stMain']"), n
@@ -146,6 +146,12 @@ def test_self_study_keeps_the_words_beside_the_view_and_resumes_in_the_browser(b
     ctx.close()
 
 
+def opened(page, url: str):
+    """Open a page in a new session (open_page waits until the browser has given back what it
+    keeps: the deck so far)."""
+    open_page(page, url, 120_000)
+
+
 def add_view(page, title: str):
     page.get_by_role("button", name="Add this view to my deck").click()
     page.get_by_label("Step title").fill(title)
@@ -155,13 +161,13 @@ def add_view(page, title: str):
 
 def test_a_deck_of_my_own_is_built_exported_imported_elsewhere_and_presented(browser, app_url):
     page = new_context(browser).new_page()
-    open_page(page, f"{app_url}/?model=mnist_vae_2d", 120_000)
+    opened(page, f"{app_url}/?model=mnist_vae_2d")
     add_view(page, "The map")
-    open_page(page, f"{app_url}/manifold?model=mnist_vae_2d&n=9")
-    add_view(page, "A 9 × 9 grid")
-    open_page(page, f"{app_url}/interpolate?model=mnist_vae_2d")
+    opened(page, f"{app_url}/manifold?model=mnist_vae_2d&n=9")  # each a new session: the
+    add_view(page, "A 9 × 9 grid")  # deck so far comes back from the browser's storage
+    opened(page, f"{app_url}/interpolate?model=mnist_vae_2d")
     add_view(page, "A walk")
-    open_page(page, f"{app_url}/my_deck")
+    opened(page, f"{app_url}/my_deck")
     act(page, lambda: page.locator(".st-key-down-0 button").click())  # reorder
     titles = [page.locator("[data-testid='stTextInput'] input[aria-label='Title']").nth(i).input_value()
               for i in range(3)]
@@ -173,7 +179,7 @@ def test_a_deck_of_my_own_is_built_exported_imported_elsewhere_and_presented(bro
     assert "A 9 × 9 grid" in path.read_text() and 'n = "9"' in path.read_text()
 
     other = new_context(browser, viewport=PROJECTOR).new_page()  # another browser
-    open_page(other, f"{app_url}/my_deck", 120_000)
+    opened(other, f"{app_url}/my_deck")
     act(other, lambda: other.locator("input[type=file]").set_input_files(str(path)))
     other.locator(".st-key-my-deck-present button").click()
     other.wait_for_function("() => document.querySelector('.ll-deck-count')?.innerText.trim() === '1 / 3'")
@@ -184,9 +190,9 @@ def test_a_deck_of_my_own_is_built_exported_imported_elsewhere_and_presented(bro
 
     bad = Path(tempfile.mkdtemp()) / "broken.toml"
     bad.write_text(path.read_text().replace('page = "interpolate"', 'page = "nowhere"', 1))
-    open_page(other, f"{app_url}/my_deck")  # a new session: the browser gives the deck back
+    opened(other, f"{app_url}/my_deck")  # a new session: the browser gives the deck back
     titles = other.locator("[data-testid='stTextInput'] input[aria-label='Title']")
-    other.wait_for_function("() => document.querySelectorAll(\"input[aria-label='Title']\").length === 3")
+    assert titles.count() == 3
     act(other, lambda: other.locator("input[type=file]").set_input_files(str(bad)))
     said = other.inner_text("[data-testid='stMain']")
     assert "was not opened; your deck is unchanged" in said and "step 3.page" in said

@@ -120,6 +120,8 @@ export default function (component) {
                       targets: d.targets || {} };
   // the step this render shows, for tests and benchmarks: keys pressed from now on act on it
   document.documentElement.dataset.llDeck = d.at || "";
+  // "ready" once the server has what this browser keeps (the lecturer's deck, the places)
+  document.documentElement.dataset.llStored = (d.want || []).length ? "reading" : "ready";
   const pending = window.__llDeckPending;
   window.__llDeckPending = null;
   if (pending && d.keys && Date.now() - pending.at < 3000) {
