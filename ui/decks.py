@@ -385,7 +385,10 @@ def hide_view():
 
 
 DECK_CSS = """<style>
-.st-key-ll-deck-bar { gap: 0; padding-left: 2.2rem; }  /* beside the arrow that opens the sidebar */
+.st-key-ll-deck-bar { gap: 0; padding-left: 2.2rem; background: #fff; }  /* beside the sidebar's arrow */
+/* on screen when the view scrolls: its wrapper sticks to the top of the main column */
+[data-testid="stLayoutWrapper"]:has(> .st-key-ll-deck-bar)
+  { position: sticky; top: 0; z-index: 10; background: #fff; }  /* under the header's arrow */
 [data-testid="stMain"]:has(.st-key-ll-deck-bar) [data-testid="stHeading"]:has(h2) { display: none; }
 .ll-deck-progress { height: 6px; background: #e6e8ee; border-radius: 3px; margin: 0.2rem 0 0.4rem; }
 .ll-deck-progress div { height: 100%; background: #1f5fbf; border-radius: 3px; }
