@@ -149,12 +149,6 @@ def _switch(name: str, deck: decks.Deck, n: int, study: bool):
                    query_params=link(name, n, step, study))
 
 
-def start(name: str, n: int = 1, study: bool = False):
-    deck = get(name)
-    if deck is not None:
-        _switch(name, deck, n, study)
-
-
 def follow(spec: registry.PageSpec) -> tuple[Place | None, bool]:
     """The deck this run is in (or None) and whether its step has just arrived (its view is to
     be applied as the whole view: the caller relinks the frame's settings and the page's)."""
@@ -182,22 +176,10 @@ def follow(spec: registry.PageSpec) -> tuple[Place | None, bool]:
 
 
 def _on_key():
-    action = (st.session_state.get(KEYS) or {}).get("action")
-    at = st.session_state.get(AT)
-    if action is None or at is None:
-        return
-    name, n, study = at
-    deck = get(name)
-    if deck is None:
-        return
-    step = deck.steps[n - 1]
-    if action == "next" and step.predict is not None and not st.session_state.get(REVEALED):
-        st.session_state[REVEALED] = True  # the answer comes before the next step
-        return
-    target = {"next": n + 1, "back": n - 1, "first": 1, "last": len(deck.steps)}[action]
-    target = min(max(target, 1), len(deck.steps))
-    if target != n:
-        go(name, target, study)
+    """The server's part of the keys: the next key on a question reveals its answer (deck.js
+    sends only that; a key that changes step navigates in the browser)."""
+    if (st.session_state.get(KEYS) or {}).get("action") == "next" and st.session_state.get(AT):
+        st.session_state[REVEALED] = True
 
 
 def _reveal():
@@ -312,6 +294,13 @@ LOOK_WORDS = {"map": "the map", "digit": "the decoded digit", "chart": "the char
               "slider": "the slider", "samples": "the samples", "controls": "the controls"}
 
 
+def _progress(place: Place, label: str) -> str:
+    total = len(place.deck.steps)
+    return (f'<div class="ll-deck-progress" role="progressbar" aria-label="{label}" '
+            f'aria-valuemin="1" aria-valuemax="{total}" aria-valuenow="{place.n}">'
+            f'<div style="width:{100 * place.n / total:.1f}%"></div></div>')
+
+
 def bar(place: Place):
     """Presenting: a band above the view in place of the page's heading (step counter, progress,
     the title and the narration, which "n" hides), so the view lays out below it and fills the
@@ -320,9 +309,7 @@ def bar(place: Place):
     s, total = place.step, len(place.deck.steps)
     look = f' <span class="ll-deck-look">Look at {LOOK_WORDS[s.look]}.</span>' if s.look else ""
     line = _esc(s.predict.reveal) if s.predict and place.revealed else _esc(s.say)
-    parts = [f'<div class="ll-deck-progress" role="progressbar" aria-label="Lecture progress" '
-             f'aria-valuemin="1" aria-valuemax="{total}" aria-valuenow="{place.n}">'
-             f'<div style="width:{100 * place.n / total:.1f}%"></div></div>',
+    parts = [_progress(place, "Lecture progress"),
              f'<div class="ll-deck-line" aria-live="polite"><b class="ll-deck-count">'
              f'{place.n} / {total}</b> <b class="ll-deck-title">{_esc(s.title)}</b> '
              f'<span class="ll-deck-say">{line}{look}</span></div>']
@@ -340,10 +327,8 @@ def panel(place: Place):
     the predict question with its choices, and Back / Next."""
     s, total = place.step, len(place.deck.steps)
     with st.container(key="ll-deck-panel", border=True):
-        st.html(f'<div class="ll-deck-progress" role="progressbar" aria-label="Progress" '
-                f'aria-valuemin="1" aria-valuemax="{total}" aria-valuenow="{place.n}">'
-                f'<div style="width:{100 * place.n / total:.1f}%"></div></div>'
-                f'<p class="ll-deck-count">{_esc(title(place.name))} · step {place.n} of {total}</p>'
+        st.html(_progress(place, "Progress")
+                + f'<p class="ll-deck-count">{_esc(title(place.name))} · step {place.n} of {total}</p>'
                 f'<h3>{_esc(s.title)}</h3><p>{_esc(s.say)}</p>'
                 + (f'<p class="ll-deck-task"><b>Try this:</b> {_esc(s.try_this)}</p>' if s.try_this else "")
                 + (f'<p>Look at {LOOK_WORDS[s.look]}.</p>' if s.look else "") + DECK_CSS)
