@@ -71,3 +71,19 @@ def active_units(mu: np.ndarray, threshold: float = ACTIVE) -> tuple[int, np.nda
         raise ValueError("mu: one row of μ per image, at least two images")
     variances = mu.var(axis=0)
     return int((variances > threshold).sum()), variances
+
+
+def continuous_bernoulli_log_norm(logits):
+    """log C(λ) of the continuous Bernoulli (Loaiza-Ganem & Cunningham 2019), λ = sigmoid(logit):
+    its density on [0, 1] is C(λ) λ^x (1 − λ)^(1 − x), with C(λ) = 2 artanh(1 − 2λ) / (1 − 2λ)
+    = l / tanh(l / 2) for the logit l (2 at l = 0, where the series 2 + l²/6 is used).
+
+    A Bernoulli decoder's reconstruction term, −Σ log λ^x (1 − λ)^(1 − x) over pixels of grey
+    values, is not the negative log of any density over grey images; minus Σ log C(λ) it is."""
+    import torch
+
+    logit = torch.as_tensor(logits)
+    small = logit.abs() < 1e-3
+    safe = torch.where(small, torch.ones_like(logit), logit)
+    exact = torch.log(safe / torch.tanh(safe / 2))
+    return torch.where(small, math.log(2) + logit.pow(2) / 12, exact)

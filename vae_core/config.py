@@ -72,8 +72,18 @@ class TrainConfig:
     threads: int = 0  # torch threads; 0 keeps torch's default
     noise: str = "none"  # "mixed": a denoiser, fed corrupted images and scored on the clean ones
     noise_max: float = 0.5  # "mixed": each image's strength is uniform in [0, noise_max]
+    # VAE bookkeeping (vae_core.bookkeeping): "mean" averages the reconstruction over the pixels
+    # and sums the KL, as the buggy tutorials do (the summed loss at β = 784)
+    recon_reduction: str = "sum"
+    warmup: float = 0.0  # epochs over which the KL weight climbs linearly from 0 to β (annealing)
+    free_bits: float = 0.0  # nats per latent dimension the KL term does not charge (Kingma et al. 2016)
+    binarize: bool = False  # train on a fresh Bernoulli draw of every image, each time it is seen
 
     def __post_init__(self):
+        if self.recon_reduction not in ("sum", "mean"):
+            raise ValueError(f"recon_reduction must be 'sum' or 'mean', got {self.recon_reduction!r}")
+        if self.warmup < 0 or self.free_bits < 0:
+            raise ValueError(f"warmup and free_bits must be >= 0, got {self.warmup}, {self.free_bits}")
         if self.loss not in OBJECTIVES:
             raise ValueError(f"loss must be one of {OBJECTIVES}, got {self.loss!r}")
         if self.noise not in ("none", "mixed"):

@@ -25,18 +25,25 @@ def kl_to_standard_normal(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tenso
     return -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp(), dim=1)
 
 
-def vae_loss(logits, x, mu, logvar, weights: tuple[float, float] = (1.0, 1.0)) -> dict:
+def vae_loss(logits, x, mu, logvar, weights: tuple[float, float] = (1.0, 1.0),
+             reduction: str = "sum", free_bits: float = 0.0) -> dict:
     """The training objective and its parts, each averaged over the batch.
 
     `loss` = w_rec * recon + w_kl * KL for `weights` = (w_rec, w_kl) (TrainConfig.weights: β is
-    w_kl); `neg_elbo` = recon + KL always (the true bound).
+    w_kl); `neg_elbo` = recon + KL always (the true bound). `reduction="mean"` divides the
+    reconstruction term by the number of pixels (the KL stays summed): the mistake of the
+    tutorials that collapses the posterior. `free_bits` > 0 charges each latent dimension's KL,
+    averaged over the batch, no less than that many nats (Kingma et al. 2016, the "free bits"
+    objective): below it, the dimension's KL costs nothing and gets no gradient.
     """
     w_rec, w_kl = weights
     recon = reconstruction_nll(logits, x)
-    kl = kl_to_standard_normal(mu, logvar)
-    loss = w_rec * recon + w_kl * kl
+    kl_dims = 0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar)
+    kl = kl_dims.sum(1)
+    fit = recon / recon.new_tensor(x[0].numel()) if reduction == "mean" else recon
+    charged = kl_dims.mean(0).clamp(min=free_bits).sum() if free_bits > 0 else kl.mean()
     return {
-        "loss": loss.mean(),
+        "loss": w_rec * fit.mean() + w_kl * charged,
         "recon": recon.mean(),
         "kl": kl.mean(),
         "neg_elbo": (recon + kl).mean(),

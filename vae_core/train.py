@@ -95,20 +95,37 @@ def fit(model, step, x, y, tcfg: TrainConfig, device: str = "cpu", progress: boo
     return history
 
 
-def make_step(model, tcfg: TrainConfig):
+def make_step(model, tcfg: TrainConfig, steps_per_epoch: int = 1):
     """The loss for one batch, chosen by the model's kind: `fit` itself knows none. With
     `tcfg.noise == "mixed"` the model sees a corrupted copy of each image and is scored on the
-    clean one (a denoising VAE or autoencoder)."""
+    clean one (a denoising VAE or autoencoder); with `tcfg.binarize`, both see a fresh Bernoulli
+    draw of each image (dynamic binarization). A VAE's KL weight climbs from 0 to β over
+    `tcfg.warmup` epochs (of `steps_per_epoch` updates each), one call per update."""
     noisy = RandomCorruption(tcfg.noise_max, tcfg.seed) if tcfg.noise == "mixed" else None
     if model.kind == "vae":
+        w_rec, w_kl = tcfg.weights()
+        ramp = tcfg.warmup * steps_per_epoch
+        calls = [0]
+
         def step(x, y):
+            if tcfg.binarize:
+                x = torch.bernoulli(x)
+            calls[0] += 1
+            warm = min(1.0, calls[0] / ramp) if ramp else 1.0
             logits, mu, logvar = model(noisy(x) if noisy else x)
-            return vae_loss(logits, x, mu, logvar, tcfg.weights())
+            return vae_loss(logits, x, mu, logvar, (w_rec, w_kl * warm), tcfg.recon_reduction,
+                            tcfg.free_bits)
 
         return step
     if model.kind == "ae":
         return lambda x, y: ae_loss(model(noisy(x) if noisy else x)[0], x)
     return lambda x, y: classifier_loss(model(x), y)
+
+
+def binarized(x: torch.Tensor, seed: int = 0) -> torch.Tensor:
+    """One fixed Bernoulli draw of every image (a binarized model's test set), as 0/1 floats."""
+    x = x.float().div(255.0) if x.dtype == torch.uint8 else x
+    return torch.bernoulli(x, generator=torch.Generator().manual_seed(seed))
 
 
 def round_to_storage(model, dtype=torch.float16):
@@ -147,6 +164,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="mixed: train a denoiser (corrupted input, clean target; vae_core.noise)")
     p.add_argument("--noise-max", type=float, default=d.noise_max,
                    help="mixed: strengths drawn uniformly from [0, this]")
+    p.add_argument("--recon-reduction", choices=("sum", "mean"), default=d.recon_reduction,
+                   help="VAE: mean averages the reconstruction over pixels, the KL summed (the "
+                        "tutorials' mistake: β = 784 in nats per image)")
+    p.add_argument("--warmup", type=float, default=d.warmup,
+                   help="VAE: epochs over which the KL weight climbs from 0 to β")
+    p.add_argument("--free-bits", type=float, default=d.free_bits,
+                   help="VAE: nats per latent dimension the KL term does not charge")
+    p.add_argument("--binarize", action="store_true",
+                   help="VAE: train on fresh Bernoulli draws of the images, test on one seeded draw")
     p.add_argument("--replay", type=Path, default=None,
                    help="also record snapshots for replay (vae_core.record) into this .npz")
     p.add_argument("--seed", type=int, default=d.seed)
@@ -174,7 +200,8 @@ def main(argv=None) -> int:
     tcfg = TrainConfig(
         epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, lr_min=args.lr_min,
         beta=args.beta, loss=args.loss, seed=args.seed, threads=args.threads,
-        noise=args.noise, noise_max=args.noise_max,
+        noise=args.noise, noise_max=args.noise_max, recon_reduction=args.recon_reduction,
+        warmup=args.warmup, free_bits=args.free_bits, binarize=args.binarize,
     )
     if tcfg.threads:
         torch.set_num_threads(tcfg.threads)
@@ -187,6 +214,8 @@ def main(argv=None) -> int:
         return 2
     x, y = subset(x, y, args.train_limit, seed=args.seed)
     x_test, y_test = subset(x_test, y_test, args.test_limit, seed=args.seed)
+    if tcfg.binarize:
+        x_test = binarized(x_test, args.seed)
 
     torch.manual_seed(tcfg.seed)
     model = build_model(model_config(args))
@@ -197,7 +226,8 @@ def main(argv=None) -> int:
                                   meta={"dataset": args.dataset, "train": dataclasses.asdict(tcfg),
                                         "checkpoint": args.out.stem}))
     t0 = time.perf_counter()
-    history = fit(model, make_step(model, tcfg), x, y, tcfg, device, not args.no_progress,
+    steps_per_epoch = -(-len(x) // tcfg.batch_size)
+    history = fit(model, make_step(model, tcfg, steps_per_epoch), x, y, tcfg, device, not args.no_progress,
                   callbacks)
     train_seconds = time.perf_counter() - t0
     for rec in callbacks:

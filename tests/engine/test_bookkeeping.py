@@ -81,3 +81,19 @@ def test_the_importance_weighted_bound_falls_with_k_to_the_exact_log_likelihood(
     assert all(a >= b - 0.005 for a, b in zip(bounds, bounds[1:])), bounds  # tighter with k
     assert bounds[0] - exact > 0.3  # the ELBO (k = 1) is visibly loose here ...
     assert bounds[-1] - exact < 0.01, (bounds, exact)  # ... and k = 1,000 all but closes the gap
+
+
+def test_the_continuous_bernoulli_normaliser_makes_a_density_on_grey_values():
+    import torch
+
+    from vae_core.bookkeeping import continuous_bernoulli_log_norm
+
+    logits = torch.tensor([-6.0, -0.3, 0.0, 1e-5, 2.5], dtype=torch.float64)
+    log_c = continuous_bernoulli_log_norm(logits)
+    assert log_c[2].item() == pytest.approx(math.log(2)) and log_c[3].item() == pytest.approx(math.log(2))
+    assert log_c[0].item() == pytest.approx(math.log(6 / math.tanh(3)))  # 2 artanh(1-2λ)/(1-2λ)
+    x = torch.linspace(0, 1, 20_001, dtype=torch.float64)
+    for logit, c in zip(logits, log_c, strict=True):
+        lam = torch.sigmoid(logit)
+        density = torch.exp(c + x * torch.log(lam) + (1 - x) * torch.log1p(-lam))
+        assert torch.trapezoid(density, x).item() == pytest.approx(1.0, abs=1e-6)

@@ -82,3 +82,25 @@ def test_log_normal_matches_torch():
     z, mu, logvar = torch.randn(6, 3), torch.randn(6, 3), torch.randn(6, 3)
     dist = torch.distributions.Normal(mu, torch.exp(0.5 * logvar))
     assert torch.allclose(log_normal(z, mu, logvar), dist.log_prob(z).sum(-1), atol=1e-5)
+
+
+def test_a_mean_over_pixels_loss_is_the_summed_loss_at_beta_784():
+    logits, x = torch.randn(4, 1, 28, 28), torch.rand(4, 1, 28, 28)
+    mu, logvar = torch.randn(4, 3), torch.randn(4, 3)
+    mean = vae_loss(logits, x, mu, logvar, reduction="mean")
+    summed = vae_loss(logits, x, mu, logvar, (1.0, 784.0))
+    assert 784 * mean["loss"].item() == pytest.approx(summed["loss"].item(), rel=1e-6)
+    assert mean["neg_elbo"].item() == pytest.approx(summed["neg_elbo"].item())  # the bound is kept
+
+
+def test_free_bits_charge_each_dimension_at_least_its_allowance_and_free_the_rest():
+    x, logits = torch.rand(2, 1, 28, 28), torch.zeros(2, 1, 28, 28)
+    mu = torch.tensor([[2.0, 0.1], [2.0, -0.1]], requires_grad=True)  # KL per dim: 2.0 and 0.005
+    logvar = torch.zeros(2, 2)
+    parts = vae_loss(logits, x, mu, logvar, free_bits=0.5)
+    recon = reconstruction_nll(logits, x).mean().item()
+    assert parts["loss"].item() == pytest.approx(recon + 2.0 + 0.5, rel=1e-6)  # 0.005 is charged 0.5
+    assert parts["kl"].item() == pytest.approx(2.005, rel=1e-6)  # the reported KL is the true one
+    parts["loss"].backward()
+    assert mu.grad[:, 1].abs().max().item() == 0.0  # a dimension under its allowance: no pull
+    assert mu.grad[:, 0].abs().min().item() > 0.0

@@ -151,3 +151,35 @@ def test_a_denoiser_sees_noisy_inputs_and_is_scored_on_clean_ones(train_slice):
     assert torch.allclose(parts["loss"], ae_loss(logits, x[:32])["loss"])  # against the clean
     with pytest.raises(ValueError, match="noise"):
         TrainConfig(noise="salt")
+
+
+def test_warm_up_climbs_the_kl_weight_to_beta_over_its_epochs(train_slice):
+    x, y = train_slice
+    model = small_model("vae")
+    step = make_step(model, TrainConfig(warmup=1.0, beta=2.0), steps_per_epoch=4)
+    weights = []
+    for _ in range(6):
+        parts = step(x[:16], y[:16])
+        weights.append((parts["loss"] - parts["recon"]).item() / parts["kl"].item())
+    assert weights == pytest.approx([0.5, 1.0, 1.5, 2.0, 2.0, 2.0], rel=2e-3)  # float32
+    with pytest.raises(ValueError, match="warmup"):
+        TrainConfig(warmup=-1)
+
+
+def test_a_binarized_run_sees_and_is_scored_on_fresh_zeros_and_ones(train_slice):
+    from vae_core.train import binarized
+
+    x, y = train_slice
+    model = small_model("vae")
+    seen = []
+    model.encoder.register_forward_hook(lambda m, inp, out: seen.append(inp[0].detach()))
+    step = make_step(model, TrainConfig(binarize=True))
+    grey = x[:32]
+    step(grey, y[:32])
+    step(grey, y[:32])
+    first, second = (s.reshape(32, -1) for s in seen)
+    assert set(first.unique().tolist()) == {0.0, 1.0}
+    assert not torch.equal(first, second)  # a new draw each time an image is seen
+    fixed = binarized(x[:32])  # the test set's draw is seeded: the same every time
+    assert torch.equal(fixed, binarized(x[:32])) and set(fixed.unique().tolist()) == {0.0, 1.0}
+    assert abs(fixed.mean().item() - grey.mean().item()) < 0.01  # a draw of the same ink
