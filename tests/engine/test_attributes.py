@@ -1,0 +1,34 @@
+"""Attribute vectors (vae_core.attributes): on a synthetic latent space where the answer is known,
+and measured through a shipped model on a few digits."""
+
+import numpy as np
+import pytest
+from helpers import CHECKPOINTS
+
+from vae_core import attributes
+
+
+def test_a_within_class_direction_carries_the_attribute_and_not_the_class():
+    # codes: z = class offset along e2 (classes with more of the attribute sit higher) + t along e1
+    rng = np.random.default_rng(0)
+    labels = np.repeat(np.arange(10), 200)
+    t = rng.normal(labels * 0.3, 1.0)  # the attribute: its mean grows with the class
+    codes = np.stack([t, labels * 2.0, rng.normal(0, 0.1, len(t))], 1)
+    d = attributes.direction(codes, t, labels)
+    assert d[0] > 2.0 and abs(d[1]) < 1e-9 and abs(d[2]) < 0.1  # along e1 only
+    naive = codes[t >= np.quantile(t, 0.8)].mean(0) - codes[t <= np.quantile(t, 0.2)].mean(0)
+    assert naive[1] > 2.0  # without classes, the class drift would come along
+    t[:5] = np.nan  # an image with no ink is left out
+    assert np.isfinite(attributes.direction(codes, t, labels)).all()
+
+
+def test_a_step_along_a_shipped_vaes_vector_moves_the_measured_attribute_its_way(data_root):
+    out = attributes.report(CHECKPOINTS, data_root, sample=12, models=("mnist_vae_16d",),
+                            progress=False)
+    entry = out["models"]["mnist_vae_16d"]
+    assert entry["latent_dim"] == 16 and set(entry["vectors"]) == set(attributes.ATTRIBUTES)
+    for attribute, v in entry["vectors"].items():
+        up, down = v["steps"]["1"], v["steps"]["-1"]
+        assert up["n"] == 12 and 0 <= up["class_kept"] <= 1
+        assert up["mean_change"] > 0 > down["mean_change"], attribute  # each way, its sign
+        assert len(v["vector"]) == 16 and v["norm"] == pytest.approx(np.linalg.norm(v["vector"]))
