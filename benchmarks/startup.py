@@ -24,11 +24,12 @@ from .stats import summary
 # A page's main picture: a map, a chart, a decoded picture or a drawing pad, drawn (an <img>
 # counts once it has decoded); the components draw inside shadow roots. The Train page's first
 # picture is its controls (no model before Start); Start here and the Glossary are text: their
-# first page link and their first entry; the Lecture its table of steps, My deck its file box.
+# first page link and their first entry; the Lecture its table of steps, My deck its file box,
+# Is my loss good? its table of conventions.
 # Elements marked data-ll-old belong to the page before.
 FIRST_PICTURE = {"train": "[data-testid='stSlider']", "start": "[data-testid='stPageLink-NavLink']",
                  "glossary": "h3", "lecture": "table",
-                 "my_deck": "[data-testid='stFileUploader']"}
+                 "my_deck": "[data-testid='stFileUploader']", "loss_units": "table"}
 
 
 PICTURE = """(sel) => {

@@ -87,6 +87,13 @@ def model(meta: dict):
     return _model(meta["path"])
 
 
+def study_model(name: str):
+    """A model of checkpoints/study/ (runs measured for a lesson, offered by no picker): shared
+    and read-only, or None where the file is missing."""
+    path = CHECKPOINTS / "study" / f"{name}.safetensors"
+    return _model(str(path)) if path.is_file() else None
+
+
 def atlas(meta: dict) -> Atlas:
     if meta.get("session"):
         return _session_entry(meta)["atlas"]

@@ -81,6 +81,21 @@ TERMS: tuple[Term, ...] = (
     Term("PSNR", "psnr", ("PSNR",),
          "Peak signal-to-noise ratio, in decibels: how close a picture is to the clean original; "
          "higher is closer."),
+    Term("Posterior collapse", "collapse", ("collapse", "collapses"),
+         "When a VAE's encoder stops sending information: every q(z | x) equals the prior, the "
+         "KL is about 0, and the decoder draws nearly the same picture whatever the input. A KL "
+         "weighed too heavily causes it, as a reconstruction averaged over pixels does (β = 784)."),
+    Term("Active units", "active-units", ("active units", "active unit", "units active"),
+         "The latent dimensions a VAE uses: those whose encoder mean E_q[z] varies over the test "
+         "images by more than 0.01 (variance; Burda et al. 2016). An inactive one stays at the "
+         "prior and carries nothing about the image."),
+    Term("KL warm-up and free bits", "warm-up", ("warm-up", "free bits"),
+         "Two remedies for collapse. Warm-up (annealing) starts training with the KL's weight at 0 "
+         "and raises it to full over some epochs. Free bits (Kingma et al. 2016) leave each latent "
+         "dimension's first few nats of KL uncharged, so using a dimension a little costs nothing."),
+    Term("Binarized MNIST", "binarized", ("binarized", "binarization"),
+         "MNIST with every pixel turned into 0 or 1 by a coin flip weighted by its grey value. The "
+         "published log-likelihoods are measured on it: there the Bernoulli is a true likelihood."),
     Term("ROC curve and AUC", "roc", ("ROC", "AUC"),
          "For a detector with a threshold: the share caught against the share of false alarms at "
          "every threshold; the area under it (AUC) is 0.5 for chance and 1 for perfect."),

@@ -34,6 +34,10 @@ def plain_vae(meta: dict) -> bool:
     return meta["kind"] == "vae" and is_plain(meta)
 
 
+def a_vae(meta: dict) -> bool:
+    return meta["kind"] == "vae"
+
+
 def two_d(meta: dict) -> bool:
     return meta["kind"] in ("vae", "ae") and meta["latent_dim"] == 2
 
@@ -62,6 +66,9 @@ def _decks() -> tuple[str, ...]:
 
 
 LOSS_VARIANTS = ("reconstruction only (β = 0)", "β = 0.5", "β = 1 (the VAE)", "β = 4", "KL only")
+# The loss lab's pages: how a printed loss was computed, and the runs of checkpoints/study/
+UNITS = ("nats per image", "nats per pixel", "bits per dimension")
+COLLAPSE_RUNS = ("mean", "warmup", "freebits")
 FRAME_PARAMS = ("dataset", "model", "presenter", "live")  # what the frame reads from any link
 
 
@@ -134,6 +141,16 @@ PAGES: tuple[PageSpec, ...] = (
                     s.number("noise_strength", "strength", 0.5, 0.0, 1.0), s.seed("noise_seed"))),
     PageSpec("anomalies", "pages/lessons/anomalies.py", "Anomalies", ":material/troubleshoot:",
              "Lessons", plain_vae),
+    PageSpec("loss_units", "pages/own/loss_units.py", "Is my loss good?", ":material/straighten:",
+             "Your own model", a_vae, datasets=("mnist",),
+             links=(s.choice("units_from", "unit", UNITS[0], UNITS),
+                    s.number("units_value", "loss", 105.0, 0.0, 1e5))),
+    PageSpec("collapse", "pages/own/collapse.py", "Sum or mean? Collapse", ":material/compress:",
+             "Your own model", datasets=("mnist",),
+             links=(s.choice("collapse_run", "run", "mean", COLLAPSE_RUNS), s.seed("collapse_seed"))),
+    PageSpec("latent_size", "pages/own/latent_size.py", "How big should z be?",
+             ":material/stacked_bar_chart:",
+             "Your own model", datasets=("mnist",), links=(s.seed("size_seed"),)),
     PageSpec("replay", "pages/learn/replay.py", "Watch it learn", ":material/play_circle:",
              "Watch it learn", datasets=("mnist",),
              links=(s.choice("replay_view", "view", "vae", ("vae", "ae", "ae_vs_vae", "loss", "beta")),

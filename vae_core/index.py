@@ -33,6 +33,8 @@ def _fmt(v, digits=2):
 
 
 README_START, README_END = "<!-- figures:start -->", "<!-- figures:end -->"
+STUDY_START, STUDY_END = "<!-- study:start -->", "<!-- study:end -->"
+STUDY = "study"  # the loss lab's runs (vae_core.study): in no page's model picker
 
 
 def print_report(out: dict, path: Path | None = None, indent: int = 1) -> None:
@@ -53,26 +55,44 @@ def replace_block(readme: Path, start: str, end: str, body: str) -> None:
         readme.write_text(f"{head}{start}\n{body}{end}{tail}")
 
 
-def _rows(folder: Path, commands: dict[str, str]):
+def _loss_of(meta: dict) -> str:
+    """The objective, with how it departs from the plain summed loss."""
+    train = meta.get("train", {})
+    if meta["kind"] != "vae":
+        return " (denoising)" if train.get("noise", "none") != "none" else ""
+    out = [train.get("loss", "")]
+    if train.get("recon_reduction", "sum") != "sum":
+        out.append("recon. mean over pixels")
+    if train.get("warmup"):
+        out.append(f"KL warm-up {train['warmup']:g} epochs")
+    if train.get("free_bits"):
+        out.append(f"free bits {train['free_bits']:g}")
+    if train.get("binarize"):
+        out.append("binarized")
+    return ", ".join(out) + (" (denoising)" if train.get("noise", "none") != "none" else "")
+
+
+def _rows(folder: Path, commands: dict[str, str], prefix: str = ""):
     good, bad = list_checkpoints(folder)
     rows, cmds = [], []
     for meta in good:
         name = meta["name"]
         eval_file = folder / "eval" / f"{name}.json"
-        test = json.loads(eval_file.read_text())["test"] if eval_file.is_file() else {}
+        # the evaluation CLI's figures; else those the training run measured (the same test set)
+        test = json.loads(eval_file.read_text())["test"] if eval_file.is_file() else meta.get("test") or {}
         train = meta.get("train", {})
         acc = test.get("accuracy")
         rows.append("| " + " | ".join([
             f"`{name}.safetensors`", meta["kind"], meta["dataset"], str(meta["latent_dim"] or ""),
             _fmt(meta["beta"], 1) if meta["kind"] == "vae" else "",
-            (train.get("loss", "") if meta["kind"] == "vae" else "")
-            + (" (denoising)" if train.get("noise", "none") != "none" else ""),
+            _loss_of(meta),
             str(meta.get("epochs", "")), _fmt(train.get("seconds"), 0),
             _fmt(test.get("neg_elbo")), _fmt(test.get("recon")), _fmt(test.get("kl")),
             _fmt(test.get("iwae")), "" if acc is None else f"{100 * acc:.2f}%",
             _fmt(Path(meta["path"]).stat().st_size / 2**20, 1),
         ]) + " |")
-        cmds.append(f"- `{name}`: `{commands.get(name, meta.get('command', '?'))}`")
+        key = f"{prefix}{name}"
+        cmds.append(f"- `{key}`: `{commands.get(key, meta.get('command', '?'))}`")
     return rows, cmds, bad
 
 
@@ -83,8 +103,16 @@ def write_index(folder: Path, commands: dict[str, str], readme: Path | None = No
     text = HEADER + "\n".join(rows) + "\n\n## Commands\n\n" + "\n".join(cmds) + "\n"
     if bad:
         text += "\n## Skipped files\n\n" + "\n".join(f"- {e}" for e in bad) + "\n"
+    study_rows, study_cmds, _ = _rows(folder / STUDY, commands, f"{STUDY}/")
+    study = HEADER.split("\n\n")[-1] + "\n".join(study_rows) + "\n"
+    if study_rows:
+        text += ("\n## The loss lab's runs (study/)\n\nMeasured by `python -m vae_core.study` for the "
+                 "pages of *Your own model*; offered by no model picker.\n\n" + study
+                 + "\n" + "\n".join(study_cmds) + "\n")
     out = folder / "INDEX.md"
     out.write_text(text)
     if readme is not None and readme.is_file():
         replace_block(readme, README_START, README_END, table)
+        if study_rows:
+            replace_block(readme, STUDY_START, STUDY_END, study)
     return out

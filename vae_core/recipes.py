@@ -49,6 +49,25 @@ RECIPES: dict[str, list[str]] = {
     "fashion_judge": ["--dataset", "fashion-mnist", "--kind", "classifier", "--epochs", "8"],
 }
 
+# The loss-bookkeeping lab's models (issue 23), in checkpoints/study/: not in the pickers of the
+# other pages (the catalog reads checkpoints/*.safetensors only). The 16-D VAE's recipe with the
+# reconstruction averaged over pixels (the tutorials' mistake), then with two remedies; the same
+# MLP at five latent sizes; and a VAE on dynamically binarized MNIST, for Burda et al.'s table.
+_MLP = ["--kind", "vae", "--hidden", "512", "256", "--epochs", "20"]
+STUDY: dict[str, list[str]] = {
+    "study/mnist_vae_16d_mean": [*_MLP, "--latent-dim", "16", "--recon-reduction", "mean"],
+    "study/mnist_vae_16d_mean_warmup": [*_MLP, "--latent-dim", "16", "--recon-reduction", "mean",
+                                        "--warmup", "10"],
+    "study/mnist_vae_16d_mean_freebits": [*_MLP, "--latent-dim", "16", "--recon-reduction", "mean",
+                                          "--free-bits", "0.5"],
+    **{f"study/mnist_vae_{k}d_mlp": [*_MLP, "--latent-dim", str(k)] for k in (2, 5, 10, 20, 50)},
+    # What each dimension means (issue 22): the 10-D size above at β = 1, and at β = 4
+    "study/mnist_vae_10d_beta4": [*_MLP, "--latent-dim", "10", "--beta", "4"],
+    "study/mnist_vae_50d_binarized": ["--kind", "vae", "--hidden", "512", "256", "--latent-dim", "50",
+                                      "--binarize", "--epochs", "40"],
+}
+ALL = {**RECIPES, **STUDY}
+SIZES = (2, 5, 10, 20, 50)
 
 # Recorded while training (vae_core.record) for the "Watch it learn" page: replay/<name>.npz
 REPLAYS = ("mnist_vae_2d", "mnist_ae_2d", "mnist_vae_2d_recon_only", "mnist_vae_2d_kl_only",
@@ -56,19 +75,25 @@ REPLAYS = ("mnist_vae_2d", "mnist_ae_2d", "mnist_vae_2d_recon_only", "mnist_vae_
 
 
 def train_args(name: str, out_dir) -> list[str]:
-    replay = ["--replay", str(Path(out_dir) / "replay" / f"{name}.npz")] if name in REPLAYS else []
-    return [*RECIPES[name], *replay, "--out", str(Path(out_dir) / f"{name}.safetensors")]
+    if name in REPLAYS:
+        replay = ["--replay", str(Path(out_dir) / "replay" / f"{name}.npz")]
+    elif name.startswith("study/mnist_vae_16d_mean"):  # the collapse and its cures, replayed
+        replay = ["--replay", str(Path(out_dir) / f"{name}.replay.npz")]
+    else:
+        replay = []
+    return [*ALL[name], *replay, "--out", str(Path(out_dir) / f"{name}.safetensors")]
 
 
 def command(name: str, out_dir="checkpoints") -> str:
     return "python -m vae_core.train " + shlex.join(train_args(name, out_dir))
 
 
-def _names(args) -> list[str]:
-    unknown = [n for n in args.names if n not in RECIPES]
+def _names(args, pool=None) -> list[str]:
+    """The recipes named on the command line (any of ALL), or every one of `pool`."""
+    unknown = [n for n in args.names if n not in ALL]
     if unknown:
-        raise SystemExit(f"unknown recipes {unknown}; known: {', '.join(RECIPES)}")
-    return args.names or list(RECIPES)
+        raise SystemExit(f"unknown recipes {unknown}; known: {', '.join(ALL)}")
+    return args.names or list(RECIPES if pool is None else pool)
 
 
 def main(argv=None) -> int:
@@ -86,13 +111,13 @@ def main(argv=None) -> int:
     if args.action == "train" and args.threads:
         extra += ["--threads", str(args.threads)]
     if args.action == "list":
-        for name in _names(args):
+        for name in _names(args, ALL):
             print(command(name, args.out))
         return 0
     if args.action == "train":
         from .train import main as train_main
 
-        for name in _names(args):
+        for name in _names(args, ALL):
             print(f"== {command(name, args.out)}", flush=True)
             if train_main([*train_args(name, args.out), *extra]) != 0:
                 return 1
@@ -131,7 +156,7 @@ def main(argv=None) -> int:
         return denoise_main([args.dir, "--json", str(out), *extra])
     from .index import write_index
 
-    write_index(Path(args.dir), {n: command(n) for n in RECIPES}, readme=MODELS_TABLE)
+    write_index(Path(args.dir), {n: command(n) for n in ALL}, readme=MODELS_TABLE)
     return 0
 
 

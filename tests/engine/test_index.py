@@ -6,7 +6,7 @@ from helpers import small_model
 
 from vae_core.checkpoint import save_model
 from vae_core.index import README_END, README_START, write_index
-from vae_core.recipes import RECIPES, command
+from vae_core.recipes import ALL, command
 
 
 def test_index_lists_files_figures_commands_and_skips(tmp_path):
@@ -31,6 +31,6 @@ def test_index_lists_files_figures_commands_and_skips(tmp_path):
 def test_every_recipe_is_a_valid_training_command():
     from vae_core.train import build_parser
 
-    for name in RECIPES:
+    for name in ALL:
         args = build_parser().parse_args(command(name).split()[3:])
-        assert args.out.name == f"{name}.safetensors"
+        assert args.out.as_posix() == f"checkpoints/{name}.safetensors"
