@@ -33,3 +33,19 @@ def test_malloc_arenas_are_limited_where_glibc_allows_it():
     import platform
 
     assert server.limit_malloc_arenas() == (platform.libc_ver()[0] == "glibc")
+
+
+def test_the_servers_own_imports_leave_torch_to_the_warming_thread():
+    """What the server imports before it listens (app.py's imports: ui.server, the registry, the
+    settings and the light engine modules they name) must not import torch: it takes 1.3-3 s,
+    and the warming thread imports it beside the server (an import of vae_core.config once pulled
+    it in through vae_core/__init__ and held the health check back by 1.6 s)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; import ui.server, ui.registry, ui.settings, vae_core.config, vae_core.urlstate; "
+            "from vae_core import TrainConfig; "
+            "print(sorted(m for m in ('torch', 'numpy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
