@@ -33,6 +33,12 @@ STEPS = (
      "was not."),
     ("anomalies", "The loss of an image as a detector of things the model never saw."),
     ("train", "Train a small VAE yourself, in about a minute, and use it on every page."),
+    ("loss_units", "A tutorial printed 0.13? Type it in and read it in nats per image, beside the "
+     "models here; see how many latent units your model uses."),
+    ("collapse", "Average the reconstruction over the pixels, as many tutorials do, and every digit "
+     "decodes to the same blur: posterior collapse, and two remedies."),
+    ("latent_size", "Why 2 dimensions here and 20 in tutorials? One network at five latent sizes, "
+     "measured."),
 )
 for i, (key, text) in enumerate(STEPS, 1):
     spec = registry.by_key(key)
