@@ -87,6 +87,16 @@ def model(meta: dict):
     return _model(meta["path"])
 
 
+@st.cache_resource(show_spinner=False)
+def morphometrics(dataset: str) -> dict | None:
+    """The test set's measured morphometrics (vae_core.morpho; atlas/<data set>_morpho.npz), or
+    None where they were not computed."""
+    from vae_core import morpho
+
+    path = CHECKPOINTS / "atlas" / f"{dataset.replace('-', '_')}_morpho.npz"
+    return morpho.load(path) if path.is_file() else None
+
+
 def study_model(name: str):
     """A model of checkpoints/study/ (runs measured for a lesson, offered by no picker): shared
     and read-only, or None where the file is missing."""

@@ -38,6 +38,10 @@ def a_vae(meta: dict) -> bool:
     return meta["kind"] == "vae"
 
 
+def mnist_model(meta: dict) -> bool:
+    return meta["kind"] in ("vae", "ae") and meta["dataset"] == "mnist"
+
+
 def two_d(meta: dict) -> bool:
     return meta["kind"] in ("vae", "ae") and meta["latent_dim"] == 2
 
@@ -67,6 +71,7 @@ def _decks() -> tuple[str, ...]:
 
 LOSS_VARIANTS = ("reconstruction only (β = 0)", "β = 0.5", "β = 1 (the VAE)", "β = 4", "KL only")
 # The loss lab's pages: how a printed loss was computed, and the runs of checkpoints/study/
+STEP = 2.0  # attribute vectors: a step of 1 is the whole thin-to-bold difference of a class
 UNITS = ("nats per image", "nats per pixel", "bits per dimension")
 COLLAPSE_RUNS = ("mean", "warmup", "freebits")
 FRAME_PARAMS = ("dataset", "model", "presenter", "live")  # what the frame reads from any link
@@ -121,6 +126,10 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("ae_vs_vae", "pages/explore/ae_vs_vae.py", "Autoencoder vs VAE",
              ":material/compare:", "Explore",
              links=(s.choice("contrast_pair", "pair", "2", ("2", "16")), s.seed("contrast_seed"))),
+    PageSpec("attributes", "pages/explore/attributes.py", "Attribute vectors", ":material/format_bold:",
+             "Explore", mnist_model, datasets=("mnist",), prefer=spread_visible,
+             links=(image("attr_digit"), *(s.number(f"attr_{url}", url, 0.0, -STEP, STEP)
+                                           for url in ("bold", "slant", "wide")))),
     PageSpec("loss_terms", "pages/lessons/loss_terms.py", "What each loss term does",
              ":material/balance:", "Lessons", datasets=("mnist",),
              links=(s.choice("loss_beta", "beta", "β = 1 (the VAE)", LOSS_VARIANTS),

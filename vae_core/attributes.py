@@ -54,6 +54,13 @@ def direction(codes: np.ndarray, values: np.ndarray, labels: np.ndarray,
     return np.mean(diffs, axis=0)
 
 
+def vectors(codes: np.ndarray, measured: dict) -> dict[str, np.ndarray]:
+    """Every attribute's direction (`direction`) for one model's test codes, given the test set's
+    measurements (`morpho.load`)."""
+    return {a: direction(codes, measured["values"][:, morpho.ATTRIBUTES.index(a)], measured["labels"])
+            for a in ATTRIBUTES}
+
+
 def pictures(model, judge, codes: np.ndarray) -> dict:
     """Decode codes: each picture's morphometrics and the judge's class."""
     from .latent import decode, judge_probabilities
@@ -96,9 +103,7 @@ def report(folder, root=None, sample: int = SAMPLE, steps=STEPS, models=MODELS, 
         codes = at.mu[pick].astype(np.float32)
         before = pictures(model, judge, codes)
         entry = out["models"][name] = {"latent_dim": int(at.mu.shape[1]), "vectors": {}}
-        for attribute in ATTRIBUTES:
-            values = measured["values"][:, morpho.ATTRIBUTES.index(attribute)]
-            vector = direction(at.mu, values, measured["labels"])
+        for attribute, vector in vectors(at.mu, measured).items():
             v = entry["vectors"][attribute] = {"vector": vector.tolist(),
                                                "norm": float(np.linalg.norm(vector)), "steps": {}}
             for step in steps:

@@ -23,6 +23,10 @@ if not F.get("runs"):
     st.error("This page needs checkpoints/eval/loss_bookkeeping.json: run `python -m vae_core.study "
              "bookkeeping`.")
     st.stop()
+if any(catalog.study_model(F["runs"][k]["name"]) is None for k in RUNS):
+    st.error("This page needs the runs of checkpoints/study/: `python -m vae_core.recipes train "
+             "study/mnist_vae_16d_mean …` (checkpoints/INDEX.md lists the commands).")
+    st.stop()
 frame.declare(RUN, SEED)
 controls, picture = frame.slots()
 c1, c2 = controls.columns([3, 1], vertical_alignment="bottom")

@@ -51,7 +51,7 @@ if meta is not None:
         + (" None: its posterior has collapsed." if n == 0 else ""))
     st.code("from vae_core.bookkeeping import active_units  # for a model trained elsewhere\n"
             "n, variances = active_units(mu)  # mu: E_q[z] of each test image, one row per image",
-            language="python")
+            language=None)  # plain: the highlighter's colours fail WCAG contrast (axe)
 if not F:
     st.error("Run `python -m vae_core.study bookkeeping` for the rest of this page.")
     st.stop()

@@ -26,6 +26,8 @@ STEPS = (
     ("sliders", "Set every coordinate of z by hand; with the 20-D model, see which rows of the "
      "traversal change and which the model left unused."),
     ("manifold", "Decode a whole grid of codes at once, as Kingma & Welling did."),
+    ("attributes", "Describe it, and the model draws it: make a digit bolder, slant it or widen it, "
+     "and read what was measured on the picture."),
     ("interpolate", "Walk from one digit to another in a straight line; press Random pair."),
     ("replay", "Watch a VAE learn, epoch by epoch, and read why the KL goes up."),
     ("your_digit", "Draw a digit and see where it lands and how each model redraws it."),

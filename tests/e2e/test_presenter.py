@@ -20,6 +20,7 @@ PICTURE = {
     "anomalies": "figure.ll-figure svg.ll-chart",
     "your_digit": "canvas.ll-pad",
     "replay": "canvas.ll-map",
+    "attributes": "figure.ll-figure:has(figcaption:text('after the steps')) img",
     "loss_units": "p:has-text('nats per pixel = ')",  # a printed loss, converted
     "collapse": "figure.ll-figure:has(figcaption:text('64 samples from the prior')) img",
     "latent_size": "figure.ll-figure svg.ll-chart",
