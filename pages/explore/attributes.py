@@ -6,7 +6,7 @@ import math
 import numpy as np
 import streamlit as st
 
-from ui import catalog, frame, settings, widgets
+from ui import catalog, figures, frame, settings, widgets
 from vae_core import attributes, latent, morpho
 from vae_core.data import class_names
 
@@ -34,7 +34,7 @@ if measured is None:
              "--out checkpoints/atlas/mnist_morpho.npz`.")
     st.stop()
 frame.declare(DIGIT, *STEPS.values())
-vectors = attributes.vectors(at.mu, measured)
+vectors = figures.cached(("attr_vectors", meta["name"], at.mu), lambda: attributes.vectors(at.mu, measured))
 controls, picture = frame.slots()
 with controls:
     index = widgets.test_image_picker(DIGIT, at, dataset)
@@ -46,7 +46,8 @@ with controls:
 z0 = at.mu[index].astype(np.float32)
 z1 = z0 + sum(np.float32(steps[a]) * vectors[a].astype(np.float32) for a in vectors)
 before, after = latent.decode(model, np.stack([z0, z1]))
-m0, m1 = morpho.measure(before), morpho.measure(after)
+m0 = figures.cached(("attr_measure", before), lambda: morpho.measure(before))  # the unmoved picture
+m1 = morpho.measure(after)
 judge = catalog.judge(dataset)
 read0, read1 = (latent.judge_top(catalog.model(judge), img, 1)[0] for img in (before, after))
 
@@ -74,8 +75,8 @@ with picture:
         + ("." if read0[0] == read1[0] else ": the steps changed the digit, not only its stroke."))
 
 st.subheader("Over 1,000 test digits")
-figures = catalog.figures_file("attributes_mnist")
-entry = figures.get("models", {}).get(meta["name"])
+effects = catalog.figures_file("attributes_mnist")
+entry = effects.get("models", {}).get(meta["name"])
 if not entry:
     frame.say(f"{catalog.label(meta)} was not measured over the test set (`python -m vae_core.attributes` "
               "measures the shipped MNIST models).")
@@ -92,7 +93,7 @@ else:
     kept = {a: min(e["class_kept"] for e in v["steps"].values()) for a, v in entry["vectors"].items()}
     worst = min(kept, key=kept.get)
     frame.say(
-        f"Each of {figures['sample']:,} seeded test digits was moved one step (±1) from its code. "
+        f"Each of {effects['sample']:,} seeded test digits was moved one step (±1) from its code. "
         f"The measured attribute moved the way the step points for "
         + ", ".join(f"{min(e['right_way'] for e in v['steps'].values()):.0%} or more ({a})"
                     for a, v in entry["vectors"].items())

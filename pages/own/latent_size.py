@@ -93,12 +93,15 @@ for col, r in zip(st.columns(3), [r for r in rows if r["latent_dim"] in (2, 10, 
     model = catalog.study_model(r["name"])
     with col:
         st.markdown(f"**z = {r['latent_dim']}**")
-        widgets.show_digit(latent.prior_mosaic(model, int(seed), n=16, cols=4), "16 prior samples",
+        prior = figures.cached(("size_prior", r["name"], int(seed)),
+                               lambda m=model: latent.prior_mosaic(m, int(seed), n=16, cols=4))
+        widgets.show_digit(prior, "16 prior samples",
                            f"size_prior_{r['latent_dim']}_{seed}", scale=3,
                            alt=f"16 prior samples of the {r['latent_dim']}-D VAE")
         if images is not None:
-            rec = latent.decode(model, latent.encode(model, images)[0])
-            widgets.show_digit(mosaic(np.concatenate([images[:4], rec[:4]]), 4, pad=1),
+            rec = figures.cached(("size_rec", r["name"]),
+                                 lambda m=model: latent.decode(m, latent.encode(m, images[:4])[0]))
+            widgets.show_digit(mosaic(np.concatenate([images[:4], rec]), 4, pad=1),
                                "4 test digits and their reconstructions", f"size_rec_{r['latent_dim']}",
                                scale=3, alt=f"test digits and the {r['latent_dim']}-D VAE's reconstructions")
 st.caption(f"Test set, nats per image. The bounds at every k on one seeded subset of {F['subset']:,} test "

@@ -61,3 +61,24 @@ def test_a_model_that_was_not_measured_says_so():
     at = open_page("attributes")
     at.sidebar.selectbox(key="model@attributes").set_value("mnist_vae_2d_beta4").run()
     assert "was not measured over the test set" in said(at)
+
+
+@pytest.mark.parametrize("params", [{"bold": "99"}, {"slant": "NaN", "wide": "-1e400"},
+                                    {"wide": "x" * 10_000}, {"image": "-1", "bold": "0.3"}])
+@pytest.mark.reliability("url parameters")
+def test_garbage_in_an_attributes_link_falls_back_with_one_notice(params):
+    from streamlit.testing.v1 import AppTest
+    from test_app import APP
+
+    from ui.registry import by_key
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(params)
+    at.switch_page(by_key("attributes").file).run()
+    assert not at.exception, [e.value for e in at.exception]
+    steps = [at.session_state[f"attr_{u}"] for u in ("bold", "slant", "wide")]
+    assert all(-2.0 <= v <= 2.0 for v in steps), steps
+    warnings = [w.value for w in at.warning]
+    if params.get("bold") == "0.3":  # a usable value is kept, put on the slider's steps
+        assert at.session_state["attr_bold"] == 0.25
+    assert len(warnings) == 1 and "not usable" in warnings[0] and len(warnings[0]) < 1000, warnings

@@ -161,6 +161,11 @@ ODD_STATE = [
     ("ae_vs_vae", {"contrast_pair": "7", "contrast_seed": -3}),
     ("replay", {"replay_view": "nope", "replay_frame": 10**6}),
     ("train", {"train_beta": "β = 1000", "train_epochs": -1, "train_images": 7}),
+    ("attributes", {"attr_bold": 99.0, "attr_slant": float("nan"), "attr_wide": -1e9,
+                    "attr_digit": 10**9}),
+    ("loss_units", {"units_from": "furlongs", "units_value": float("nan")}),
+    ("collapse", {"collapse_run": "lava", "collapse_seed": -1}),
+    ("latent_size", {"size_seed": 10**12}),
 ]
 
 
