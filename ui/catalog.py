@@ -22,7 +22,7 @@ from vae_core.checkpoint import list_checkpoints, load_model
 from vae_core.config import TrainConfig
 from vae_core.data import DataUnavailableError, on_disk
 from vae_core.images import to_unit
-from vae_core.latent import Atlas
+from vae_core.latent import Atlas, encode
 
 CHECKPOINTS = Path(os.environ.get("LATENT_LAB_CHECKPOINTS")
                    or Path(__file__).resolve().parents[1] / "checkpoints")
@@ -102,6 +102,22 @@ def study_model(name: str):
     and read-only, or None where the file is missing."""
     path = CHECKPOINTS / "study" / f"{name}.safetensors"
     return _model(str(path)) if path.is_file() else None
+
+
+@st.cache_resource(show_spinner="Encoding the test images…", max_entries=2)
+def _study_atlas(path: str, dataset: str) -> Atlas | None:
+    split = test_split(dataset)
+    if split is None:
+        return None
+    mu, logvar = encode(_model(path), to_unit(split[0]))
+    return Atlas(mu, split[1], logvar, key=path)
+
+
+def study_atlas(name: str, dataset: str = "mnist") -> Atlas | None:
+    """A study model's codes of the test set (as an atlas has them), or None where the model or
+    the test images are missing."""
+    path = CHECKPOINTS / "study" / f"{name}.safetensors"
+    return _study_atlas(str(path), dataset) if path.is_file() else None
 
 
 def atlas(meta: dict) -> Atlas:

@@ -130,6 +130,9 @@ PAGES: tuple[PageSpec, ...] = (
              "Explore", mnist_model, datasets=("mnist",), prefer=spread_visible,
              links=(image("attr_digit"), *(s.number(f"attr_{url}", url, 0.0, -STEP, STEP)
                                            for url in ("bold", "slant", "wide")))),
+    PageSpec("dimensions", "pages/explore/dimensions.py", "What each dimension means", ":material/tune:",
+             "Explore", datasets=("mnist",),
+             links=(s.choice("dims_beta", "beta", "1", ("1", "4")), image("dims_digit"))),
     PageSpec("loss_terms", "pages/lessons/loss_terms.py", "What each loss term does",
              ":material/balance:", "Lessons", datasets=("mnist",),
              links=(s.choice("loss_beta", "beta", "β = 1 (the VAE)", LOSS_VARIANTS),

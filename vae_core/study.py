@@ -127,7 +127,8 @@ def replay_units(path: Path) -> list[dict] | None:
             for t, kl, mu in zip(r["t"], r["test_kl"], r["mu"], strict=True)]
 
 
-def _test(dataset_root, limit=None):
+def mnist_test(dataset_root, limit=None):
+    """The MNIST test images in [0, 1] and their labels (a seeded subset of `limit`)."""
     x, y = load_split("mnist", train=False, root=dataset_root)
     x, y = subset(x, y, limit, seed=0)
     return x.float().div(255.0) if x.dtype == torch.uint8 else x, y
@@ -165,7 +166,7 @@ def one_model(path: Path, x, y, judge=None, real_features=None, prior_n: int = 0
 
 def bookkeeping_report(folder: Path, root=None, subset_n: int = SUBSET, ks=KS,
                        progress: bool = True) -> dict:
-    x, y = _test(root)
+    x, y = mnist_test(root)
     study = folder / STUDY
     runs = {"reference": one_model(folder / f"{REFERENCE}.safetensors", x, y)}
     for key, name in MEAN_RUNS.items():
@@ -198,7 +199,7 @@ def bookkeeping_report(folder: Path, root=None, subset_n: int = SUBSET, ks=KS,
 
 def sizes_report(folder: Path, root=None, subset_n: int = SUBSET, full: int | None = None, ks=KS,
                  prior_n: int = 10_000, progress: bool = True) -> dict:
-    x, y = _test(root, full)
+    x, y = mnist_test(root, full)
     part = subset(x, y, subset_n, seed=0)[0]
     judge = load_model(folder / "mnist_judge.safetensors")
     real = judged(judge, x[:, 0].numpy())["features"]

@@ -28,6 +28,8 @@ STEPS = (
     ("manifold", "Decode a whole grid of codes at once, as Kingma & Welling did."),
     ("attributes", "Describe it, and the model draws it: make a digit bolder, slant it or widen it, "
      "and read what was measured on the picture."),
+    ("dimensions", "Move each latent dimension on its own, at β = 1 and β = 4: which one carries the "
+     "slant, which the thickness, and how cleanly, measured."),
     ("interpolate", "Walk from one digit to another in a straight line; press Random pair."),
     ("replay", "Watch a VAE learn, epoch by epoch, and read why the KL goes up."),
     ("your_digit", "Draw a digit and see where it lands and how each model redraws it."),

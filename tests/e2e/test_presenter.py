@@ -24,6 +24,7 @@ PICTURE = {
     "loss_units": "p:has-text('nats per pixel = ')",  # a printed loss, converted
     "collapse": "figure.ll-figure:has(figcaption:text('64 samples from the prior')) img",
     "latent_size": "figure.ll-figure svg.ll-chart",
+    "dimensions": "figure.ll-figure:has(figcaption:text('a row per dimension')) img",
 }
 
 

@@ -166,6 +166,7 @@ ODD_STATE = [
     ("loss_units", {"units_from": "furlongs", "units_value": float("nan")}),
     ("collapse", {"collapse_run": "lava", "collapse_seed": -1}),
     ("latent_size", {"size_seed": 10**12}),
+    ("dimensions", {"dims_beta": "lava", "dims_digit": 10**9}),
 ]
 
 
