@@ -8,9 +8,10 @@ import contextlib
 import os
 import random
 import tempfile
+import threading
 import time
 
-from .harness import launch, new_context
+from .harness import ConnectionLost, launch, new_context
 from .students import RECONNECT_S
 
 # A browser keeps going past the run's window until it has shown what the run asks of it (a few
@@ -71,7 +72,7 @@ def start_lecture(page, url: str, rec: dict):
         f.write(LECTURER_DECK)
     open_page(page, url + "/my_deck", ACTION_TIMEOUT_MS)
     act(page, lambda: page.locator("input[type=file]").set_input_files(path), ACTION_TIMEOUT_MS)
-    page.locator(".st-key-my-deck-present button").click()
+    page.locator(".st-key-my-deck-present button").click(timeout=ACTION_TIMEOUT_MS)
     page.wait_for_function(COUNT + " === '1 / 3'", timeout=ACTION_TIMEOUT_MS)
     page.keyboard.press("PageDown")
     page.wait_for_function(COUNT + " === '2 / 3'", timeout=ACTION_TIMEOUT_MS)
@@ -98,7 +99,69 @@ def lecture_after_kill(page, rec: dict, killed: dict):
     rec["after_kill_s"] = time.perf_counter() - t
 
 
-def drive_browsers(url: str, n: int, stop_at: float, png: bytes, out: list, killed: dict,
+class Clock:
+    """The run's window, agreed with the browsers: each browser driver says when it is ready
+    (its pages open, the lecturer's deck at step 2), and only then does the run start its
+    measured time (`start`), so a slow machine delays the window instead of starting it, and
+    killing a replica, before the browsers are in place."""
+
+    READY_S = 180.0  # the longest the run waits for the browsers to get ready
+
+    def __init__(self, drivers: int):
+        self._ready = [threading.Event() for _ in range(drivers)]
+        self._go = threading.Event()
+        self.stop_at = None  # perf_counter time at which the measured window ends
+
+    def ready(self, i: int):
+        self._ready[i].set()
+
+    def start(self, stop_at_from_now) -> float:
+        """Wait for every driver (at most READY_S in all), then open the window; returns its start."""
+        deadline = time.perf_counter() + self.READY_S
+        for e in self._ready:
+            e.wait(max(0.0, deadline - time.perf_counter()))
+        t0 = time.perf_counter()
+        self.stop_at = t0 + stop_at_from_now
+        self._go.set()
+        return t0
+
+    def wait(self) -> float:
+        """(In a driver, once ready.) The window's end, once the run has started it."""
+        self._go.wait(self.READY_S + 60)
+        return self.stop_at if self.stop_at is not None else time.perf_counter()
+
+
+def drive_lecturer(url: str, host: str, pin: str, clock: Clock, killed: dict, lecture: dict):
+    """The lecturer, in a browser of their own (beside the students, not taking turns with
+    them): present LECTURER_DECK on replica `pin`; once the run has killed it, see the page come
+    back on the same step and step on (lecture_after_kill). Fills `lecture`."""
+    from playwright.sync_api import sync_playwright
+
+    rec = lecture
+    rec.update(errors=[], replica=None, replica_after=None)
+    with contextlib.ExitStack() as stack:
+        stack.callback(clock.ready, 1)  # ready, or given up: never keep the run waiting
+        p = stack.enter_context(sync_playwright())
+        browser = launch(p)
+        try:
+            ctx = new_context(browser, viewport={"width": 1280, "height": 720})
+            ctx.add_cookies([{"name": "LLREPLICA", "value": pin, "domain": host, "path": "/"}])
+            page = ctx.new_page()
+            try:
+                start_lecture(page, url, rec)
+            except Exception as e:
+                rec["errors"].append(f"lecture: {type(e).__name__}: {str(e)[:120]}")
+            clock.ready(1)
+            stop_at = clock.wait()
+            while killed.get("t") is None and time.perf_counter() < stop_at + BROWSER_GRACE_S:
+                time.sleep(0.1)
+            if killed.get("t") is not None:
+                lecture_after_kill(page, rec, killed)
+        finally:
+            browser.close()
+
+
+def drive_browsers(url: str, n: int, clock: Clock, png: bytes, out: list, killed: dict,
                    pin: str | None = None, lecture: dict | None = None):
     """A few Chromium sessions through the balancer: click the map, check the decoded digit's
     picture loaded; upload a digit, check its prepared picture loaded. With `pin`, the first
@@ -111,6 +174,11 @@ def drive_browsers(url: str, n: int, stop_at: float, png: bytes, out: list, kill
     from .harness import FIGURE, MAP, act, open_page
 
     host = url.split("//", 1)[1].rsplit(":", 1)[0]
+    lecturer = None
+    if pin and lecture is not None:  # one more browser on the replica to be killed: a lecturer
+        lecturer = threading.Thread(target=drive_lecturer, args=(url, host, pin, clock, killed, lecture),
+                                    daemon=True)
+        lecturer.start()
     with sync_playwright() as p:
         browser = launch(p)
         try:
@@ -121,45 +189,43 @@ def drive_browsers(url: str, n: int, stop_at: float, png: bytes, out: list, kill
                     ctx.add_cookies([{"name": "LLREPLICA", "value": pin, "domain": host, "path": "/"}])
                 rec = {"clicks": 0, "images": 0, "images_missing": 0, "uploads": 0,
                        "uploads_failed": 0, "errors": [], "replica": None, "replica_after": None,
-                       "slow": 0, "slowest_s": 0.0}
+                       "slow": 0, "slowest_s": 0.0, "lost": 0}
                 pages.append((ctx.new_page(), rec))
                 out.append(rec)
-            lecturer = None
-            if pin and lecture is not None:  # one more browser on the replica to be killed: a lecturer
-                ctx = new_context(browser, viewport={"width": 1280, "height": 720})
-                ctx.add_cookies([{"name": "LLREPLICA", "value": pin, "domain": host, "path": "/"}])
-                lecturer = (ctx.new_page(), {"errors": [], "replica": None, "replica_after": None})
-                try:
-                    start_lecture(lecturer[0], url, lecturer[1])
-                except Exception as e:
-                    lecturer[1]["errors"].append(f"lecture: {type(e).__name__}: {str(e)[:120]}")
             for page, rec in pages:
                 try:
                     open_page(page, url + "/?live=0")
                     rec["replica"] = _replica_cookie(page)
                 except Exception as e:
                     rec["errors"].append(f"open: {type(e).__name__}: {str(e)[:120]}")
+            clock.ready(0)
+            stop_at = clock.wait()
             rng, k = random.Random(7), 0
             recs = [rec for _, rec in pages]
             while time.perf_counter() < stop_at or (
                     not _goals_met(recs, killed, pin) and time.perf_counter() < stop_at + BROWSER_GRACE_S):
-                if lecturer and killed.get("t") is not None and "after_kill_s" not in lecturer[1]:
-                    lecture_after_kill(*lecturer, killed)
                 for page, rec in pages:
                     k += 1
                     try:
                         with contextlib.suppress(Exception):  # "Connecting…": wait, as a student would
                             page.wait_for_selector(CONNECTED, timeout=1000 * RECONNECT_S)
                         began = time.perf_counter()
+                        if rec["replica"] is None:  # its first page never loaded: load it again
+                            open_page(page, url + "/?live=0", ACTION_TIMEOUT_MS)
+                            rec["replica"] = _replica_cookie(page)
+                            continue
                         if k % 4 == 0:
                             _browser_upload(page, url, png, rec)
                         else:
+                            if not page.url.split("?")[0].rstrip("/") == url.rstrip("/"):
+                                open_page(page, url + "/?live=0", ACTION_TIMEOUT_MS)  # back to the map
                             the_map = page.locator(MAP).first
                             the_map.wait_for(state="visible", timeout=ACTION_TIMEOUT_MS)
                             box = the_map.bounding_box()
                             x = box["x"] + box["width"] * rng.uniform(0.15, 0.85)
                             y = box["y"] + box["height"] * rng.uniform(0.15, 0.85)
-                            act(page, lambda p=page, x=x, y=y: p.mouse.click(x, y), ACTION_TIMEOUT_MS)
+                            act(page, lambda p=page, x=x, y=y: p.mouse.click(x, y), ACTION_TIMEOUT_MS,
+                                lost=True)
                             rec["clicks"] += 1
                             rec["images" if _loaded(page, FIGURE, "decoded at") else "images_missing"] += 1
                         # the first action begun after the kill (one begun before may have been
@@ -167,19 +233,34 @@ def drive_browsers(url: str, n: int, stop_at: float, png: bytes, out: list, kill
                         if killed.get("t") is not None and began > killed["t"] and "after_kill_s" not in rec:
                             rec["after_kill_s"] = time.perf_counter() - killed["t"]
                             rec["replica_after"] = _replica_cookie(page)
+                        _trace(rec, killed, began, "upload" if k % 4 == 0 else "click", page, None)
                         took = time.perf_counter() - began
                         rec["slow"] += took > SLOW_S
                         rec["slowest_s"] = round(max(rec["slowest_s"], took), 1)
+                    except ConnectionLost as e:  # asked of a replica that died: not an error
+                        rec["lost"] += 1
+                        _trace(rec, killed, began, "upload" if k % 4 == 0 else "click", page, e)
                     except Exception as e:
                         rec["errors"].append(f"{type(e).__name__}: {str(e)[:120]}")
-            if lecturer and "after_kill_s" not in lecturer[1] and killed.get("t") is not None:
-                lecture_after_kill(*lecturer, killed)
+                        _trace(rec, killed, began, "upload" if k % 4 == 0 else "click", page, e)
             for rec in recs:
                 rec["overtime_s"] = round(max(0.0, time.perf_counter() - stop_at), 1)
-            if lecturer:
-                lecture.update(lecturer[1])
         finally:
+            clock.ready(0)  # (already, unless it failed before: never keep the run waiting)
             browser.close()
+        if lecturer:
+            lecturer.join(BROWSER_GRACE_S + 3 * RECONNECT_S)
+
+
+def _trace(rec: dict, killed: dict, began: float, what: str, page, error):
+    """The first actions begun after a kill, for the run's record: when each began and ended
+    (seconds after the kill), what it was, the replica cookie after it, and its error."""
+    if killed.get("t") is None or began <= killed["t"] or len(rec.setdefault("trace", [])) >= 12:
+        return
+    rec["trace"].append({"began_s": round(began - killed["t"], 2),
+                         "ended_s": round(time.perf_counter() - killed["t"], 2), "action": what,
+                         "cookie": _replica_cookie(page),
+                         "error": None if error is None else f"{type(error).__name__}: {str(error)[:80]}"})
 
 
 def _goals_met(recs: list, killed: dict, pin: str | None) -> bool:
@@ -219,11 +300,14 @@ def _browser_upload(page, url, png, rec):
     path = os.path.join(tempfile.gettempdir(), "ll-my-digit.png")
     with open(path, "wb") as f:
         f.write(png)
-    rec["uploads"] += 1
     try:
-        act(page, lambda: page.locator("input[type=file]").set_input_files(path), ACTION_TIMEOUT_MS)
+        act(page, lambda: page.locator("input[type=file]").set_input_files(path), ACTION_TIMEOUT_MS,
+            lost=True)
         ok = _loaded(page, FIGURE, "prepared 28×28 input")
+    except ConnectionLost:  # the replica died with the upload: the driver counts it as lost
+        raise
     except Exception:
         ok = False
+    rec["uploads"] += 1
     rec["uploads_failed"] += not ok
     open_page(page, url + "/?live=0", ACTION_TIMEOUT_MS)

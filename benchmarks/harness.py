@@ -97,6 +97,13 @@ MAP_DRAWN = "canvas.ll-base"  # a map's base layer: there once the map is drawn
 FIGURE = "[data-testid='stMain'] figure.ll-figure:has(img)"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning'][data-test-connection-state='CONNECTED']"
 _finished: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # page -> runs finished
+_closed: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # page -> app websockets closed
+
+
+class ConnectionLost(Exception):
+    """The page's connection to the server closed while it waited for the run an action asked
+    for: the request went to a server that is gone, and nothing will answer it (a student would
+    click again once the page says it is connected)."""
 
 
 def _script_finished(payload) -> bool:
@@ -117,11 +124,18 @@ def _script_finished(payload) -> bool:
 def watch(page):
     """Count the script runs this page sees finish, from Streamlit's own messages: React may
     render "running" and "notRunning" in one frame, so the DOM alone can miss a short run."""
-    _finished[page] = 0
+    _finished[page] = _closed[page] = 0
+    current = []  # the page's newest app websocket
+
+    def on_close(ws):
+        if current and current[-1] is ws:  # not an old page's socket closing late after a navigation
+            _closed[page] = _closed.get(page, 0) + 1
 
     def on_socket(ws):
         if ws.url.endswith("/_stcore/stream"):
+            current[:] = [ws]
             ws.on("framereceived", lambda payload: _count(page, payload))
+            ws.on("close", on_close)
 
     page.on("websocket", on_socket)
     return page
@@ -144,11 +158,20 @@ def runs(page) -> int:
     return _finished.get(page, 0)
 
 
-def wait_for_run(page, after: int = 0, timeout: float = 60_000):
+def closed(page) -> int:
+    """The page's connections to the app (its websockets) closed so far."""
+    return _closed.get(page, 0)
+
+
+def wait_for_run(page, after: int = 0, timeout: float = 60_000, closed_before: int | None = None):
     """Wait until a script run that ends after `after` finished runs is over and the app root
-    says so (data-test-script-state="notRunning", connected), as Streamlit's e2e tests do."""
+    says so (data-test-script-state="notRunning", connected), as Streamlit's e2e tests do. With
+    `closed_before` (`closed(page)` before the action), raise ConnectionLost as soon as the
+    page's connection closes instead of waiting out the timeout for a run no server will do."""
     deadline = time.monotonic() + timeout / 1000
     while runs(page) <= after:
+        if closed_before is not None and closed(page) > closed_before:
+            raise ConnectionLost(f"the connection closed while waiting for the run after run {after}")
         if time.monotonic() > deadline:
             raise TimeoutError(f"no script run finished after run {after}")
         page.wait_for_timeout(20)  # lets Playwright deliver the websocket events
@@ -168,11 +191,12 @@ def open_page(page, url: str, timeout: float = 60_000):
     page.wait_for_selector(IDLE, state="attached", timeout=timeout)
 
 
-def act(page, action, timeout: float = 60_000):
-    """Do something that triggers a rerun, then wait for that run to finish."""
-    before = runs(page)
+def act(page, action, timeout: float = 60_000, lost: bool = False):
+    """Do something that triggers a rerun, then wait for that run to finish; with `lost`, raise
+    ConnectionLost if the page's connection closes first (see wait_for_run)."""
+    before, gone = runs(page), closed(page)
     action()
-    wait_for_run(page, before, timeout)
+    wait_for_run(page, before, timeout, gone if lost else None)
 
 
 def page_urls(base: str) -> dict[str, str]:

@@ -35,7 +35,7 @@ import urllib.error
 import urllib.request
 
 from .balancer import balancer, haproxy_version
-from .hall_browsers import BROWSER_GRACE_S, drive_browsers
+from .hall_browsers import BROWSER_GRACE_S, Clock, drive_browsers
 from .harness import REPO, rss_mb, run_async, running_server
 from .protocol import Session
 from .students import THINK_S, UPLOAD_EVERY, digit_png, new_record, student
@@ -83,6 +83,7 @@ def _summary(records: list, browsers: list, memory: dict) -> dict:
             "overtime_s": max((b.get("overtime_s", 0.0) for b in browsers), default=0.0),
             "slow_actions": sum(b["slow"] for b in browsers),
             "slowest_action_s": max((b["slowest_s"] for b in browsers), default=0.0),
+            "actions_lost": sum(b["lost"] for b in browsers),
             "error_samples": [e for b in browsers for e in b["errors"]][:4],
         },
         "rss_mb": memory,
@@ -97,10 +98,22 @@ def one_run(url: str, procs: dict, sessions: int, seconds: float, browsers: int,
     records = [new_record() for _ in range(sessions)]
     browser_recs: list = []
     warmup = 3.0 + 0.2 * sessions
-    t0 = time.perf_counter()
+    # the browsers get ready first (pages open; with a kill, the lecturer's deck presented): the
+    # measured window starts when they are, so the kill finds them in place on a slow machine
+    clock = Clock(2 if browsers and kill else 1)
+    killed: dict = {}  # "at_s" since the measured time began, "t" on perf_counter's clock
+    lecture: dict = {}  # with a kill: a lecturer presenting their own deck on that replica
+    driver = threading.Thread(target=drive_browsers, daemon=True,
+                              args=(url, browsers, clock, png, browser_recs, killed, kill,
+                                    lecture if kill else None)
+                              ) if browsers else None
+    if driver:
+        driver.start()
+        t0 = clock.start(warmup + seconds)
+    else:
+        t0 = time.perf_counter()
     stop_at = t0 + warmup + seconds
     memory = {name: {"start": round(rss_mb(p.pid), 1), "max": 0.0} for name, p in procs.items()}
-    killed: dict = {}  # "at_s" since the measured time began, "t" on perf_counter's clock
 
     async def main():
         async def user(i):
@@ -125,13 +138,6 @@ def one_run(url: str, procs: dict, sessions: int, seconds: float, browsers: int,
 
         await asyncio.gather(sampler(), *(user(i) for i in range(sessions)))
 
-    lecture: dict = {}  # with a kill: a lecturer presenting their own deck on that replica
-    driver = threading.Thread(target=drive_browsers, daemon=True,
-                              args=(url, browsers, stop_at, png, browser_recs, killed, kill,
-                                    lecture if kill else None)
-                              ) if browsers else None
-    if driver:
-        driver.start()
     run_async(main)
     if driver:
         driver.join(BROWSER_GRACE_S + 120)
@@ -155,7 +161,11 @@ def one_run(url: str, procs: dict, sessions: int, seconds: float, browsers: int,
             "browsers_moved_to": sorted({b["replica_after"] for b in moved if b.get("replica_after")}),
             "browser_recovery_s": [round(b["after_kill_s"], 2) for b in moved if "after_kill_s" in b],
             "browser_actions_failed": sum(len(b["errors"]) for b in moved),
+            # asked of the replica as it died, never answered (the page reconnects; nothing resends them)
+            "browser_actions_lost": sum(b["lost"] for b in moved),
             "browser_errors_elsewhere": sum(len(b["errors"]) for b in browser_recs if b not in moved),
+            # what each browser on it did after the kill (benchmarks.hall_browsers._trace)
+            "browser_trace": [{"errors": b["errors"][-4:], "actions": b.get("trace", [])} for b in moved],
             "lecturer": lecture or None,
         }
     return out
