@@ -79,11 +79,26 @@ def start_lecture(page, url: str, rec: dict):
     rec.update(lecturer=True, lecture_step_before=2, replica=_replica_cookie(page))
 
 
+def lecture_ready(page, rec: dict):
+    """What the lecturer's page is like just before the kill (its connections closed so far)."""
+    from .harness import closed
+
+    rec["closed_before_kill"] = closed(page)
+
+
 def lecture_after_kill(page, rec: dict, killed: dict):
     """After the kill: the page reconnects by itself (no reload) to another replica, shows the
     same step of the same deck, and the next key press still steps."""
+    from .harness import closed
+
     t = killed["t"]
     try:
+        # first the page must notice the kill (its connection closes): until then it still shows
+        # step 2, connected, and a key pressed then goes to the dead replica
+        deadline = time.perf_counter() + RECONNECT_S
+        while closed(page) <= rec["closed_before_kill"] and time.perf_counter() < deadline:
+            page.wait_for_timeout(50)
+        rec["noticed_s"] = round(time.perf_counter() - t, 2)
         page.wait_for_selector(CONNECTED, timeout=1000 * RECONNECT_S)
         page.wait_for_function(COUNT + " === '2 / 3' && location.search.includes('step=2')",
                                timeout=1000 * RECONNECT_S)
@@ -151,6 +166,7 @@ def drive_lecturer(url: str, host: str, pin: str, clock: Clock, killed: dict, le
                 start_lecture(page, url, rec)
             except Exception as e:
                 rec["errors"].append(f"lecture: {type(e).__name__}: {str(e)[:120]}")
+            lecture_ready(page, rec)
             clock.ready(1)
             stop_at = clock.wait()
             while killed.get("t") is None and time.perf_counter() < stop_at + BROWSER_GRACE_S:
