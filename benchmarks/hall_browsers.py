@@ -233,8 +233,8 @@ def drive_browsers(url: str, n: int, clock: Clock, png: bytes, out: list, killed
                         if k % 4 == 0:
                             _browser_upload(page, url, png, rec)
                         else:
-                            if not page.url.split("?")[0].rstrip("/") == url.rstrip("/"):
-                                open_page(page, url + "/?live=0", ACTION_TIMEOUT_MS)  # back to the map
+                            if not page.url.split("?")[0].rstrip("/") == url.rstrip("/"):  # back to the map
+                                open_page(page, url + "/?live=0", ACTION_TIMEOUT_MS, lost=True)
                             the_map = page.locator(MAP).first
                             the_map.wait_for(state="visible", timeout=ACTION_TIMEOUT_MS)
                             box = the_map.bounding_box()
@@ -311,7 +311,7 @@ def _loaded(page, figure: str, text: str = "", timeout: float = 5_000) -> bool:
 def _browser_upload(page, url, png, rec):
     from .harness import FIGURE, act, open_page
 
-    open_page(page, url + "/your_digit", ACTION_TIMEOUT_MS)
+    open_page(page, url + "/your_digit", ACTION_TIMEOUT_MS, lost=True)
     page.get_by_role("tab", name="Upload").click()
     path = os.path.join(tempfile.gettempdir(), "ll-my-digit.png")
     with open(path, "wb") as f:
@@ -326,4 +326,4 @@ def _browser_upload(page, url, png, rec):
         ok = False
     rec["uploads"] += 1
     rec["uploads_failed"] += not ok
-    open_page(page, url + "/?live=0", ACTION_TIMEOUT_MS)
+    open_page(page, url + "/?live=0", ACTION_TIMEOUT_MS, lost=True)

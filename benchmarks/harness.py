@@ -181,14 +181,29 @@ def wait_for_run(page, after: int = 0, timeout: float = 60_000, closed_before: i
 SETTLED = "html[data-ll-stored='ready']"  # ui/live/deck.js: the browser's storage read back
 
 
-def open_page(page, url: str, timeout: float = 60_000):
+def open_page(page, url: str, timeout: float = 60_000, lost: bool = False):
     """Navigate and wait for the page's first script run to finish, and for the run that
-    follows when the page has read back what the browser keeps (a new session's second run)."""
+    follows when the page has read back what the browser keeps (a new session's second run).
+    With `lost`, raise ConnectionLost if the page's connection closes after its first run,
+    before it has settled (its read-back went to a server that is gone)."""
     before = runs(page)
     page.goto(url)
     wait_for_run(page, before, timeout)
-    page.wait_for_selector(SETTLED, state="attached", timeout=timeout)
-    page.wait_for_selector(IDLE, state="attached", timeout=timeout)
+    gone = closed(page)
+    deadline = time.monotonic() + timeout / 1000
+    for selector in (SETTLED, IDLE):
+        while True:
+            if lost and closed(page) > gone:
+                raise ConnectionLost(f"the connection closed while {url} settled")
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"{url} did not settle ({selector})")
+            try:
+                page.wait_for_selector(selector, state="attached", timeout=min(250.0, left * 1000))
+                break
+            except Exception as e:  # Playwright's TimeoutError: look at the connection again
+                if "Timeout" not in type(e).__name__:
+                    raise
 
 
 def act(page, action, timeout: float = 60_000, lost: bool = False):
