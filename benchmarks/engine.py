@@ -20,8 +20,8 @@ def bench_train(steps: int = 150, repeats: int = 3, batch_size: int = 128) -> di
     from vae_core.checkpoint import read_metadata
     from vae_core.config import AutoencoderConfig, TrainConfig
     from vae_core.data import load_split
+    from vae_core.families import build_model
     from vae_core.losses import vae_loss
-    from vae_core.models import build_model
     from vae_core.train import fit, make_step
 
     x, y = load_split("mnist", train=True)

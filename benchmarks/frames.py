@@ -114,10 +114,11 @@ def live_models() -> list[str]:
     "dataset/name"."""
     from vae_core.checkpoint import list_checkpoints, load_model
     from vae_core.export import decoder_spec
+    from vae_core.families import of
 
     names = []
     for meta in list_checkpoints(REPO / "checkpoints")[0]:
-        if meta.get("kind") not in ("vae", "ae"):
+        if of(meta).pages != "latent":
             continue
         try:
             decoder_spec(load_model(meta["path"]))

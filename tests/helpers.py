@@ -7,7 +7,7 @@ from pathlib import Path
 import torch
 
 from vae_core.config import AutoencoderConfig, ClassifierConfig
-from vae_core.models import build_model
+from vae_core.families import build_model
 
 REPO = Path(__file__).resolve().parents[1]
 CHECKPOINTS = REPO / "checkpoints"

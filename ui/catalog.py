@@ -21,6 +21,7 @@ from vae_core.atlas import open_atlas
 from vae_core.checkpoint import list_checkpoints, load_model
 from vae_core.config import TrainConfig
 from vae_core.data import DataUnavailableError, on_disk
+from vae_core.families import is_judge, of, plain_ae, plain_vae
 from vae_core.images import to_unit
 from vae_core.latent import Atlas, encode
 
@@ -204,35 +205,45 @@ def objective_of(meta: dict) -> TrainConfig:
 def is_plain(meta: dict) -> bool:
     """Trained on clean images with the full loss (β = 1 for a VAE)."""
     train = objective_of(meta)
-    return (meta["kind"] in ("vae", "ae") and noise_of(meta) == "none"
-            and (meta["kind"] == "ae" or (train.loss, train.beta) == ("elbo", 1.0)))
+    return ((plain_vae(meta) or plain_ae(meta)) and noise_of(meta) == "none"
+            and (plain_ae(meta) or (train.loss, train.beta) == ("elbo", 1.0)))
 
 
-def _select(entries: list[dict], dataset: str | None = None, offered=None, kinds=("vae", "ae"),
+def on_pages(meta: dict) -> bool:
+    """A model the pages of the latent space can show: a latent space and no condition."""
+    return of(meta).pages == "latent"
+
+
+def anything(meta: dict) -> bool:
+    return True
+
+
+def _select(entries: list[dict], dataset: str | None = None, offered=None, which=on_pages,
             latent_dim: int | None = None, plain: bool | None = None) -> list[dict]:
     """The entries matching every given property (`offered`: a page's filter), in the order
     pickers show them: shipped before this session's, the plain VAE first, then its
     autoencoder, then the rest by name."""
-    out = [m for m in entries if m["kind"] in kinds
+    out = [m for m in entries if which(m)
            and (dataset is None or m["dataset"] == dataset)
            and (offered is None or offered(m))
            and (latent_dim is None or m["latent_dim"] == latent_dim)
            and (plain is None or is_plain(m) == plain)]
-    return sorted(out, key=lambda m: (bool(m.get("session")), not is_plain(m), m["kind"] != "vae",
+    return sorted(out, key=lambda m: (bool(m.get("session")), not is_plain(m), not plain_vae(m),
                                       m["latent_dim"] != 2, m["name"]))
 
 
-def models(dataset: str | None = None, kinds=("vae", "ae"), latent_dim: int | None = None,
+def models(dataset: str | None = None, which=on_pages, latent_dim: int | None = None,
            plain: bool | None = None) -> list[dict]:
-    """Catalog entries (shipped, then this session's) matching every given property; the
+    """Catalog entries (shipped, then this session's) matching every given property (`which`:
+    a test of the family, vae_core.families; by default what the latent-space pages show); the
     plain VAE first, then its autoencoder, then the rest by name."""
     good, _ = catalog()
     mine = [e["meta"] for e in st.session_state.get(SESSION_MODELS, {}).values()]
-    return _select(good + mine, dataset, None, kinds, latent_dim, plain)
+    return _select(good + mine, dataset, None, which, latent_dim, plain)
 
 
 def by_name(name: str) -> dict | None:
-    return next((m for m in models(kinds=("vae", "ae", "classifier")) if m["name"] == name), None)
+    return next((m for m in models(which=anything) if m["name"] == name), None)
 
 
 def _architecture(meta: dict) -> dict:
@@ -241,20 +252,20 @@ def _architecture(meta: dict) -> dict:
 
 def twin(meta: dict) -> dict | None:
     """The same network of the other kind (VAE <-> autoencoder), trained the same way."""
-    other = "ae" if meta["kind"] == "vae" else "vae"
-    return next((m for m in models(meta["dataset"], (other,))
+    other = plain_ae if plain_vae(meta) else plain_vae
+    return next((m for m in models(meta["dataset"], other)
                  if _architecture(m) == _architecture(meta) and noise_of(m) == noise_of(meta)
                  and is_plain(m) == is_plain(meta)), None)
 
 
 def pair(dataset: str, latent_dim: int = 2) -> tuple[dict | None, dict | None]:
     """The plain VAE of this size and its autoencoder twin (either may be missing)."""
-    vae = next(iter(models(dataset, ("vae",), latent_dim, plain=True)), None)
+    vae = next(iter(models(dataset, plain_vae, latent_dim, plain=True)), None)
     return vae, (twin(vae) if vae else None)
 
 
 def judge(dataset: str) -> dict | None:
-    return next(iter(models(dataset, ("classifier",))), None)
+    return next(iter(models(dataset, is_judge)), None)
 
 
 def ablations() -> list[tuple[float, dict]]:
@@ -264,7 +275,7 @@ def ablations() -> list[tuple[float, dict]]:
     if vae is None:
         return []
     out = []
-    for m in models("mnist", ("vae",), 2):
+    for m in models("mnist", plain_vae, 2):
         if _architecture(m) != _architecture(vae) or noise_of(m) != "none" or m.get("session"):
             continue
         out.append((objective_of(m).kl_weight(), m))
@@ -278,9 +289,9 @@ def denoisers(dataset: str) -> list[dict]:
 
 def label(meta: dict) -> str:
     """How a model is named everywhere: "VAE, 2-D", "autoencoder, 20-D, denoising", …"""
-    kind = {"vae": "VAE", "ae": "autoencoder"}.get(meta["kind"], meta["kind"])
+    kind = of(meta).label
     train = objective_of(meta)
-    objective = train.objective() if meta["kind"] == "vae" else ""
+    objective = train.objective() if of(meta).stochastic else ""
     if meta.get("session"):  # e.g. "yours: VAE, β = 1, 5 epochs"
         return f"yours: {', '.join(filter(None, (kind, objective)))}, {meta['epochs']:g} epochs"
     extra = f", {objective}" if objective and (train.loss, train.beta) != ("elbo", 1.0) else ""

@@ -24,26 +24,35 @@ from . import settings as s
 REPO = Path(__file__).resolve().parents[1]
 
 
+def _family(meta: dict):
+    from vae_core.families import of  # imports torch: not at the server's start
+
+    return of(meta)
+
+
 def any_model(meta: dict) -> bool:
-    return meta["kind"] in ("vae", "ae")
+    """What the pages of the latent space show: a latent space, no condition."""
+    return _family(meta).pages == "latent"
 
 
 def plain_vae(meta: dict) -> bool:
+    from vae_core import families
+
     from .catalog import is_plain
 
-    return meta["kind"] == "vae" and is_plain(meta)
+    return families.plain_vae(meta) and is_plain(meta)
 
 
 def a_vae(meta: dict) -> bool:
-    return meta["kind"] == "vae"
+    return any_model(meta) and _family(meta).stochastic
 
 
 def mnist_model(meta: dict) -> bool:
-    return meta["kind"] in ("vae", "ae") and meta["dataset"] == "mnist"
+    return any_model(meta) and meta["dataset"] == "mnist"
 
 
 def two_d(meta: dict) -> bool:
-    return meta["kind"] in ("vae", "ae") and meta["latent_dim"] == 2
+    return any_model(meta) and meta["latent_dim"] == 2
 
 
 def spread_visible(meta: dict) -> bool:
@@ -130,6 +139,11 @@ PAGES: tuple[PageSpec, ...] = (
              "Explore", mnist_model, datasets=("mnist",), prefer=spread_visible,
              links=(image("attr_digit"), *(s.number(f"attr_{url}", url, 0.0, -STEP, STEP)
                                            for url in ("bold", "slant", "wide")))),
+    PageSpec("draw", "pages/explore/draw.py", "Draw me a …", ":material/stylus:", "Explore",
+             datasets=("mnist",),
+             links=(s.choice("draw_size", "size", "2", ("2", "16")),
+                    s.choice("draw_class", "digit", 7, tuple(range(10))), s.seed("draw_seed"),
+                    image("draw_digit"))),
     PageSpec("dimensions", "pages/explore/dimensions.py", "What each dimension means", ":material/tune:",
              "Explore", datasets=("mnist",),
              links=(s.choice("dims_beta", "beta", "1", ("1", "4")), image("dims_digit"))),

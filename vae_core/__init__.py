@@ -1,4 +1,5 @@
-"""Latent Lab's engine: VAE / autoencoder / judge models, training, evaluation, checkpoints.
+"""Latent Lab's engine: VAE / autoencoder / conditional VAE / judge models (vae_core.families), training,
+evaluation, checkpoints.
 
 The names below load on first use (PEP 562), so that importing a light module of the engine
 (`vae_core.config`, `vae_core.urlstate`) does not import torch: the app's server imports those
@@ -10,7 +11,7 @@ from importlib import import_module
 _HOMES = {"CheckpointError": "checkpoint", "list_checkpoints": "checkpoint", "load_model": "checkpoint",
           "read_metadata": "checkpoint", "save_model": "checkpoint", "AutoencoderConfig": "config",
           "ClassifierConfig": "config", "TrainConfig": "config", "AE": "models", "VAE": "models",
-          "Classifier": "models", "build_model": "models"}
+          "Classifier": "models", "CVAE": "models", "build_model": "families"}
 __all__ = sorted(_HOMES)
 
 

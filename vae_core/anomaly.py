@@ -18,6 +18,7 @@ import torch
 from .checkpoint import load_model, read_metadata
 from .config import DATASETS
 from .data import load_split
+from .families import of
 from .images import as_batch
 from .index import print_report
 from .losses import kl_to_standard_normal, reconstruction_nll
@@ -37,7 +38,7 @@ def scores(model, x, score: str = "neg_elbo", samples: int = 1, seed: int = 0,
     out = []
     for i in range(0, len(x), batch_size):
         xb = x[i : i + batch_size]
-        if model.kind == "ae":
+        if not of(model).stochastic:
             out.append(reconstruction_nll(model.decode_logits(model.encode(xb)), xb))
             continue
         mu, logvar = model.encode(xb)

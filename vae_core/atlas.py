@@ -15,16 +15,19 @@ from safetensors import SafetensorError, safe_open
 
 from .checkpoint import CheckpointError, atlas_path, atomic_save, load_model, read_metadata
 from .data import load_split
+from .families import of
 from .latent import Atlas
 
 
 @torch.inference_mode()
 def compute_atlas(model, x: torch.Tensor, y: torch.Tensor, batch_size: int = 2000) -> dict:
-    """mu (the AE's z) and, for a VAE, logvar of every image; labels as uint8."""
+    """mu (the AE's z) and, for a VAE, logvar of every image (a conditional model's given each
+    image's label); labels as uint8."""
     mus, logvars = [], []
+    fam = of(model)
     for i in range(0, len(x), batch_size):
-        out = model.encode(x[i : i + batch_size])
-        if model.kind == "vae":
+        out = fam.encode(model, x[i : i + batch_size], y[i : i + batch_size])
+        if fam.stochastic:
             mus.append(out[0])
             logvars.append(out[1])
         else:
@@ -77,7 +80,7 @@ def main(argv=None) -> int:
     for ckpt in args.checkpoints:
         try:
             model = load_model(ckpt)
-            if model.kind == "classifier":
+            if not of(model).latent:
                 continue
             x, y = load_split(read_metadata(ckpt)["dataset"], train=False, root=args.data_root)
         except (ValueError, RuntimeError) as e:

@@ -18,14 +18,13 @@ and the share the judge still reads as the same class.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from pathlib import Path
 
 import numpy as np
 
 from . import morpho
+from . import report as report_args
 
 ATTRIBUTES = {"thickness": ("thinner", "bolder"), "slant": ("slant left", "slant right"),
               "width": ("narrower", "wider")}
@@ -113,19 +112,12 @@ def report(folder, root=None, sample: int = SAMPLE, steps=STEPS, models=MODELS, 
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m vae_core.attributes", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--dir", type=Path, default=Path("checkpoints"))
+    p = report_args.parser("vae_core.attributes", __doc__, "attributes_mnist.json")
     p.add_argument("--sample", type=int, default=SAMPLE, help="seeded test digits moved")
     p.add_argument("--models", nargs="+", default=list(MODELS))
-    p.add_argument("--json", type=Path, default=None, help="default: <dir>/eval/attributes_mnist.json")
-    p.add_argument("--no-progress", action="store_true")
     args = p.parse_args(argv)
     out = report(args.dir, sample=args.sample, models=args.models, progress=not args.no_progress)
-    target = args.json or args.dir / "eval" / "attributes_mnist.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(out, indent=1) + "\n")
-    print(f"wrote {target}")
+    report_args.write(out, args, "attributes_mnist.json")
     return 0
 
 

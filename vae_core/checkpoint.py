@@ -11,8 +11,8 @@ import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import save_file
 
-from .config import DATASETS, KINDS, config_from_dict, config_to_json
-from .models import build_model
+from .config import DATASETS, config_to_json
+from .families import KINDS, build_model, config_from_dict, of
 
 FORMAT_VERSION = "1"
 SUPPORTED_VERSIONS = (FORMAT_VERSION,)
@@ -151,7 +151,7 @@ def _parse(name: str, meta: dict[str, str], path: str | None) -> dict:
         name=name,
         config=config,
         latent_dim=cfg.latent_dim,
-        beta=float(out.get("beta", 0.0 if meta["kind"] != "vae" else 1.0)),
+        beta=float(out.get("beta", 1.0 if of(meta).stochastic else 0.0)),
     )
     return out
 

@@ -10,7 +10,6 @@ IMAGE_SHAPE = (1, 28, 28)  # MNIST and Fashion-MNIST: one grey channel, 28x28 pi
 NUM_PIXELS = IMAGE_SHAPE[0] * IMAGE_SHAPE[1] * IMAGE_SHAPE[2]
 NUM_CLASSES = 10
 DATASETS = ("mnist", "fashion-mnist")
-KINDS = ("vae", "ae", "classifier")
 # What a VAE is trained to minimise: the full ELBO (reconstruction + β·KL), reconstruction only
 # (the KL weighed 0), or the KL only (reconstruction weighed 0).
 OBJECTIVES = ("elbo", "recon", "kl")
@@ -20,15 +19,13 @@ OBJECTIVES = ("elbo", "recon", "kl")
 class AutoencoderConfig:
     """Shared by the VAE and the plain autoencoder, so they differ only in the bottleneck."""
 
-    kind: str = "vae"  # "vae" (stochastic bottleneck + KL) or "ae" (deterministic bottleneck)
+    kind: str = "vae"  # a family with a latent space: "vae", "ae", "cvae" (vae_core.families)
     latent_dim: int = 2  # size of z; 2 is the one that can be drawn as a map
     hidden: tuple[int, ...] = (1024, 512, 256)  # dense widths (after the convs); decoder mirrors
     arch: str = "mlp"  # "mlp": dense layers only; "conv": stride-2 convs first, mirrored back
     channels: tuple[int, ...] = (32, 64)  # "conv": widths of the stride-2 4x4 convs (28->14->7)
 
     def __post_init__(self):
-        if self.kind not in ("vae", "ae"):
-            raise ValueError(f"autoencoder kind must be 'vae' or 'ae', got {self.kind!r}")
         if self.arch not in ("mlp", "conv"):
             raise ValueError(f"arch must be 'mlp' or 'conv', got {self.arch!r}")
         if self.latent_dim < 1 or not self.hidden or min(self.hidden) < 1:
@@ -49,8 +46,6 @@ class ClassifierConfig:
     dropout: float = 0.25  # before the last layer, training only
 
     def __post_init__(self):
-        if self.kind != "classifier":
-            raise ValueError(f"classifier kind must be 'classifier', got {self.kind!r}")
         object.__setattr__(self, "channels", tuple(int(c) for c in self.channels))
 
     @property
@@ -118,19 +113,3 @@ ModelConfig = AutoencoderConfig | ClassifierConfig
 
 def config_to_json(cfg) -> str:
     return json.dumps(dataclasses.asdict(cfg), sort_keys=True)
-
-
-def config_from_dict(d: dict) -> ModelConfig:
-    """Rebuild a model config; unknown kinds and fields raise ValueError."""
-    kind = d.get("kind")
-    cls = {"vae": AutoencoderConfig, "ae": AutoencoderConfig, "classifier": ClassifierConfig}.get(kind)
-    if cls is None:
-        raise ValueError(f"unknown model kind {kind!r}; supported: {', '.join(KINDS)}")
-    names = {f.name for f in dataclasses.fields(cls)}
-    unknown = set(d) - names
-    if unknown:
-        raise ValueError(f"unknown config fields for {kind}: {sorted(unknown)}")
-    try:
-        return cls(**d)
-    except TypeError as e:
-        raise ValueError(f"bad config for {kind}: {e}") from e

@@ -32,6 +32,7 @@ import torch
 from .atlas import open_atlas
 from .checkpoint import list_checkpoints, load_model
 from .data import load_split
+from .families import is_judge, plain_ae, plain_vae, same_network
 from .images import as_batch
 from .index import print_report
 from .latent import decode, grid_uv
@@ -138,7 +139,7 @@ def prior_samples(meta: dict, judge, real_features: np.ndarray, n: int = N_SAMPL
 
 def report(folder, dataset: str = "mnist", root=None, seed: int = 0) -> dict:
     good, _ = list_checkpoints(folder)
-    judge_meta = next(m for m in good if m["kind"] == "classifier" and m["dataset"] == dataset)
+    judge_meta = next(m for m in good if is_judge(m) and m["dataset"] == dataset)
     judge = load_model(judge_meta["path"])
     x, _ = load_split(dataset, train=False, root=root)
     real = judged(judge, x[:, 0].numpy())["features"]
@@ -151,20 +152,20 @@ def report(folder, dataset: str = "mnist", root=None, seed: int = 0) -> dict:
     def plain(m):
         t = m.get("train") or {}
         return t.get("noise", "none") == "none" and (
-            m["kind"] == "ae" or (t.get("loss", "elbo") == "elbo" and m["beta"] == 1.0))
+            plain_ae(m) or (t.get("loss", "elbo") == "elbo" and m["beta"] == 1.0))
 
-    for vae in [m for m in good if m["kind"] == "vae" and m["dataset"] == dataset and plain(m)]:
-        twin = next((m for m in good if m["kind"] == "ae" and m["dataset"] == dataset and plain(m)
-                     and {**m["config"], "kind": "vae"} == vae["config"]), None)
+    for vae in [m for m in good if plain_vae(m) and m["dataset"] == dataset and plain(m)]:
+        twin = next((m for m in good if plain_ae(m) and m["dataset"] == dataset and plain(m)
+                     and same_network(m["config"], vae["config"])), None)
         if twin is None:
             continue
         out["pairs"][str(vae["latent_dim"])] = {
             m["kind"]: measure(m, judge, real, seed=seed) for m in (vae, twin)}
     # the loss-term ablations: the plain 2-D VAE's network with another loss (or β)
-    base = next((m for m in good if m["kind"] == "vae" and m["dataset"] == dataset and plain(m)
+    base = next((m for m in good if plain_vae(m) and m["dataset"] == dataset and plain(m)
                  and m["latent_dim"] == 2), None)
     out["ablations"] = {m["name"]: prior_samples(m, judge, real, seed=seed) for m in good
-                        if base and m["kind"] == "vae" and m["config"] == base["config"]
+                        if base and plain_vae(m) and m["config"] == base["config"]
                         and m["dataset"] == dataset and not plain(m)
                         and (m.get("train") or {}).get("noise", "none") == "none"}
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from .families import is_judge, of, plain_vae, same_network
 from .images import as_batch
 from .index import print_report
 from .noise import corrupt_all
@@ -16,7 +17,7 @@ def reconstruct(model, x) -> np.ndarray:
     (N, 28, 28) float32."""
     x = as_batch(x)
     code = model.encode(x)
-    return model.decode(code[0] if model.kind == "vae" else code)[:, 0].numpy()
+    return model.decode(code[0] if of(model).stochastic else code)[:, 0].numpy()
 
 
 def denoising(model, images: np.ndarray, kind: str, strength: float, seed: int = 0) -> dict:
@@ -103,11 +104,11 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     good, _ = list_checkpoints(args.folder)
     mine = [m for m in good if m["dataset"] == args.dataset]
-    judge = next((m for m in mine if m["kind"] == "classifier"), None)
+    judge = next((m for m in mine if is_judge(m)), None)
     noisy = [m for m in mine if (m.get("train") or {}).get("noise", "none") != "none"]
-    plain = [m for m in mine if m["kind"] == "vae" and m not in noisy and m["beta"] == 1.0
+    plain = [m for m in mine if plain_vae(m) and m not in noisy and m["beta"] == 1.0
              and (m.get("train") or {}).get("loss", "elbo") == "elbo"
-             and any(m["config"] == {**d["config"], "kind": "vae"} for d in noisy)]
+             and any(same_network(m["config"], d["config"]) for d in noisy)]
     picked = plain + noisy  # the denoisers, and the plain VAE of the same network
     if judge is None or not picked:
         print("error: needs the data set's judge and its plain / denoising models", file=sys.stderr)
@@ -118,7 +119,7 @@ def main(argv=None) -> int:
     out = {"command": "python -m vae_core.recipes denoise", "dataset": args.dataset,
            "judge": judge["name"], "n_images": len(images), "strengths": list(STRENGTHS),
            "seed": 0, "models": [m["name"] for m in picked], **figures,
-           "example": example(figures, [m["name"] for m in noisy if m["kind"] == "vae"][0],
+           "example": example(figures, [m["name"] for m in noisy if plain_vae(m)][0],
                               max((m["train"]["noise_max"] for m in noisy), default=0.5))}
     print_report(out, args.json, indent=1)
     return 0

@@ -21,14 +21,13 @@ measurements, not ground truth, so each is binned into 20 equal-count bins.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from pathlib import Path
 
 import numpy as np
 
 from . import morpho
+from . import report as report_args
 
 MODELS = {"study/mnist_vae_10d_mlp": 1.0, "study/mnist_vae_10d_beta4": 4.0}
 FACTORS = morpho.ATTRIBUTES  # thickness, slant, width, height, area, length
@@ -195,18 +194,11 @@ def report(folder, root=None, models=MODELS, sample: int = SAMPLE, progress: boo
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m vae_core.dimensions", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--dir", type=Path, default=Path("checkpoints"))
+    p = report_args.parser("vae_core.dimensions", __doc__, "dimensions_mnist.json")
     p.add_argument("--sample", type=int, default=SAMPLE, help="seeded test digits traversed")
-    p.add_argument("--json", type=Path, default=None, help="default: <dir>/eval/dimensions_mnist.json")
-    p.add_argument("--no-progress", action="store_true")
     args = p.parse_args(argv)
     out = report(args.dir, sample=args.sample, progress=not args.no_progress)
-    target = args.json or args.dir / "eval" / "dimensions_mnist.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(out, indent=1) + "\n")
-    print(f"wrote {target}")
+    report_args.write(out, args, "dimensions_mnist.json")
     return 0
 
 

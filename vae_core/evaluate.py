@@ -16,12 +16,14 @@ import torch
 
 from .checkpoint import load_model, read_metadata
 from .data import load_split, subset
+from .families import of
 from .losses import classifier_loss, log_normal, reconstruction_nll
 
 
-def _batches(x, batch_size):
+def _batches(x, batch_size, y=None):
+    """Batches of x, each with its labels (None where y is None)."""
     for i in range(0, len(x), batch_size):
-        yield x[i : i + batch_size]
+        yield x[i : i + batch_size], None if y is None else y[i : i + batch_size]
 
 
 def kl_per_dimension(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
@@ -31,47 +33,51 @@ def kl_per_dimension(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
 
 
 @torch.inference_mode()
-def elbo_terms(model, x, samples: int = 10, generator: torch.Generator | None = None) -> dict:
+def elbo_terms(model, x, samples: int = 10, generator: torch.Generator | None = None, y=None) -> dict:
     """The ELBO's two terms for each image of a batch x, in nats: the reconstruction term
     -log p(x|z), the Bernoulli log-likelihood summed over the 784 pixels, averaged over
     `samples` draws z = mu + sigma * eps; and the KL to the prior, per latent dimension.
-    Also mu and sigma. The evaluation CLI's figures are averages of these."""
-    mu, logvar = model.encode(x)
+    Also mu and sigma. The evaluation CLI's figures are averages of these. A conditional model
+    is evaluated given the labels y."""
+    fam = of(model)
+    mu, logvar = fam.encode(model, x, y)
     recon = torch.zeros(len(x), dtype=torch.float64)
     for _ in range(samples):
         eps = torch.randn(mu.shape, generator=generator)
         z = model.reparameterize(mu, logvar, eps)
-        recon += reconstruction_nll(model.decode_logits(z), x).double() / samples
+        recon += reconstruction_nll(fam.decode_logits(model, z, y), x).double() / samples
     kl = kl_per_dimension(mu, logvar)
     return {"recon": recon.numpy(), "kl_dims": kl.numpy(), "kl": kl.double().sum(1).numpy(),
             "mu": mu.numpy(), "sigma": torch.exp(0.5 * logvar).numpy()}
 
 
 @torch.inference_mode()
-def evaluate_autoencoder(model, x, samples: int = 10, seed: int = 0, batch_size: int = 1000):
-    """Per-image averages in nats; the VAE's are Monte Carlo over `samples` draws of z."""
-    gen = torch.Generator().manual_seed(seed)
+def evaluate_autoencoder(model, x, samples: int = 10, seed: int = 0, batch_size: int = 1000, y=None):
+    """Per-image averages in nats; a stochastic model's are Monte Carlo over `samples` draws of z
+    (given the labels y for a conditional one)."""
+    fam, gen = of(model), torch.Generator().manual_seed(seed)
     recon_sum = kl_sum = 0.0
-    for xb in _batches(x, batch_size):
-        if model.kind == "ae":
-            recon_sum += reconstruction_nll(model.decode_logits(model.encode(xb)), xb).sum().item()
+    for xb, yb in _batches(x, batch_size, y):
+        if not fam.stochastic:
+            recon_sum += reconstruction_nll(fam.decode_logits(model, fam.encode(model, xb, yb), yb),
+                                            xb).sum().item()
             continue
-        terms = elbo_terms(model, xb, samples, gen)
+        terms = elbo_terms(model, xb, samples, gen, yb)
         recon_sum += float(terms["recon"].sum())
         kl_sum += float(terms["kl"].sum())
     n = len(x)
     out = {"recon": recon_sum / n, "n_images": n}
-    if model.kind == "vae":
+    if fam.stochastic:
         out.update(kl=kl_sum / n, neg_elbo=(recon_sum + kl_sum) / n, samples=samples)
     return out
 
 
-def image_figures(model, x_one, samples: int = 10, seed: int = 0) -> dict:
+def image_figures(model, x_one, samples: int = 10, seed: int = 0, y=None) -> dict:
     """The ELBO's terms of one image, evaluated alone (what `--index` prints and the posterior
     page shows): recon, kl, neg_elbo, and mu, sigma and KL of every latent dimension."""
     x_one = torch.as_tensor(np.asarray(x_one, np.float32))
     t = elbo_terms(model, x_one.reshape(1, 1, 28, 28), samples,
-                   torch.Generator().manual_seed(seed))
+                   torch.Generator().manual_seed(seed), y)
     return {"recon": float(t["recon"][0]), "kl": float(t["kl"][0]),
             "neg_elbo": float(t["recon"][0] + t["kl"][0]), "samples": samples, "seed": seed,
             "mu": t["mu"][0].tolist(), "sigma": t["sigma"][0].tolist(),
@@ -79,15 +85,16 @@ def image_figures(model, x_one, samples: int = 10, seed: int = 0) -> dict:
 
 
 @torch.inference_mode()
-def iwae_bound(model, x, k: int = 100, seed: int = 0, batch_size: int = 100) -> float:
-    """-log p(x) <= -log mean_k p(x|z_k) p(z_k) / q(z_k|x)  (Burda et al. 2016), nats/image."""
-    gen = torch.Generator().manual_seed(seed)
+def iwae_bound(model, x, k: int = 100, seed: int = 0, batch_size: int = 100, y=None) -> float:
+    """-log p(x) <= -log mean_k p(x|z_k) p(z_k) / q(z_k|x)  (Burda et al. 2016), nats/image;
+    for a conditional model, -log p(x|y) given the labels y."""
+    fam, gen = of(model), torch.Generator().manual_seed(seed)
     total = 0.0
-    for xb in _batches(x, batch_size):
-        mu, logvar = model.encode(xb)
+    for xb, yb in _batches(x, batch_size, y):
+        mu, logvar = fam.encode(model, xb, yb)
         eps = torch.randn((k, *mu.shape), generator=gen)
         z = mu + torch.exp(0.5 * logvar) * eps  # (k, B, D)
-        logits = model.decode_logits(z.reshape(-1, mu.shape[1]))
+        logits = fam.decode_logits(model, z.reshape(-1, mu.shape[1]), None if yb is None else yb.repeat(k))
         log_px_z = -reconstruction_nll(logits, xb.repeat(k, 1, 1, 1)).view(k, -1)
         log_pz = log_normal(z, torch.zeros_like(z), torch.zeros_like(z))
         # log q(z|x) from eps itself: (z - mu)^2 / sigma^2 would be 0 * inf for a tiny sigma
@@ -109,12 +116,15 @@ def evaluate_classifier(model, x, y, batch_size: int = 1000) -> dict:
 
 
 def evaluate_model(model, x, y, samples: int = 10, iw_k: int = 0, seed: int = 0) -> dict:
-    """The figures for any kind of model on the given test images."""
-    if model.kind == "classifier":
+    """The figures for any kind of model on the given test images (labels y: a classifier's
+    targets, a conditional model's condition)."""
+    fam = of(model)
+    if not fam.latent:
         return evaluate_classifier(model, x, y)
-    out = evaluate_autoencoder(model, x, samples=samples, seed=seed)
-    if model.kind == "vae" and iw_k > 0:
-        out.update(iwae=iwae_bound(model, x, k=iw_k, seed=seed), iw_k=iw_k)
+    cond = y if fam.conditional else None
+    out = evaluate_autoencoder(model, x, samples=samples, seed=seed, y=cond)
+    if fam.stochastic and iw_k > 0:
+        out.update(iwae=iwae_bound(model, x, k=iw_k, seed=seed, y=cond), iw_k=iw_k)
     return out
 
 
@@ -146,10 +156,10 @@ def main(argv=None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     if args.index is not None:
-        if meta["kind"] != "vae" or not 0 <= args.index < len(x):
+        if not of(meta).stochastic or not 0 <= args.index < len(x):
             print(f"error: --index needs a VAE and 0 <= index < {len(x)}", file=sys.stderr)
             return 2
-        figures = image_figures(model, x[args.index], args.samples, args.seed)
+        figures = image_figures(model, x[args.index], args.samples, args.seed, y[args.index : args.index + 1])
         figures["index"] = args.index
     else:
         x, y = subset(x, y, args.limit, seed=args.seed)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from .checkpoint import list_checkpoints
+from .families import of
 
 HEADER = """# Shipped checkpoints
 
@@ -58,7 +59,7 @@ def replace_block(readme: Path, start: str, end: str, body: str) -> None:
 def _loss_of(meta: dict) -> str:
     """The objective, with how it departs from the plain summed loss."""
     train = meta.get("train", {})
-    if meta["kind"] != "vae":
+    if not of(meta).stochastic:
         return " (denoising)" if train.get("noise", "none") != "none" else ""
     out = [train.get("loss", "")]
     if train.get("recon_reduction", "sum") != "sum":
@@ -84,7 +85,7 @@ def _rows(folder: Path, commands: dict[str, str], prefix: str = ""):
         acc = test.get("accuracy")
         rows.append("| " + " | ".join([
             f"`{name}.safetensors`", meta["kind"], meta["dataset"], str(meta["latent_dim"] or ""),
-            _fmt(meta["beta"], 1) if meta["kind"] == "vae" else "",
+            _fmt(meta["beta"], 1) if of(meta).stochastic else "",
             _loss_of(meta),
             str(meta.get("epochs", "")), _fmt(train.get("seconds"), 0),
             _fmt(test.get("neg_elbo")), _fmt(test.get("recon")), _fmt(test.get("kl")),

@@ -8,6 +8,7 @@ import numpy as np
 import torch
 
 from .config import NUM_CLASSES
+from .families import of
 from .images import as_batch
 
 
@@ -142,10 +143,15 @@ def slerp(z0, z1, steps: int) -> np.ndarray:
 
 
 @torch.inference_mode()
-def decode(model, z, batch_size: int = 1024) -> np.ndarray:
-    """Pixel probabilities (N, 28, 28) as float32 numpy, decoded in large batches."""
+def decode(model, z, batch_size: int = 1024, y=None) -> np.ndarray:
+    """Pixel probabilities (N, 28, 28) as float32 numpy, decoded in large batches; y: the class
+    of each code (or one class for all) for a conditional model."""
     z = torch.as_tensor(np.atleast_2d(np.asarray(z, np.float32)))
-    out = [model.decode(z[i : i + batch_size]) for i in range(0, len(z), batch_size)]
+    fam = of(model)
+    if y is not None:
+        y = torch.as_tensor(np.broadcast_to(np.asarray(y, np.int64), (len(z),)).copy())
+    out = [fam.decode(model, z[i : i + batch_size], None if y is None else y[i : i + batch_size])
+           for i in range(0, len(z), batch_size)]
     return torch.cat(out)[:, 0].numpy()
 
 
@@ -155,11 +161,13 @@ def decode_at(model, plane: Plane, uv) -> np.ndarray:
 
 
 @torch.inference_mode()
-def encode(model, x) -> tuple[np.ndarray, np.ndarray | None]:
-    """(mu, logvar) for a VAE, (z, None) for an AE; x is (N, 1, 28, 28) or (N, 28, 28) in [0, 1]."""
+def encode(model, x, y=None) -> tuple[np.ndarray, np.ndarray | None]:
+    """(mu, logvar) for a VAE, (z, None) for an AE; x is (N, 1, 28, 28) or (N, 28, 28) in [0, 1];
+    y the labels a conditional model is given."""
     x = as_batch(x)
-    out = model.encode(x)
-    if model.kind == "vae":
+    fam = of(model)
+    out = fam.encode(model, x, None if y is None else torch.as_tensor(y))
+    if fam.stochastic:
         return out[0].numpy(), out[1].numpy()
     return out.numpy(), None
 

@@ -23,9 +23,9 @@ import torch
 from .checkpoint import describe
 from .config import AutoencoderConfig, TrainConfig
 from .evaluate import evaluate_model
+from .families import build_model, of, plain_ae, plain_vae
 from .images import as_batch, to_unit
 from .latent import Atlas, encode
-from .models import build_model
 from .record import Recorder
 from .train import fit, make_step
 
@@ -46,7 +46,7 @@ class LiveConfig:
     seed: int = 0
 
     def __post_init__(self):
-        if self.kind not in ("vae", "ae") or not 0 <= self.beta <= 4:
+        if not (plain_vae(self.kind) or plain_ae(self.kind)) or not 0 <= self.beta <= 4:
             raise ValueError(f"kind must be vae or ae and 0 <= beta <= 4: {self}")
         if not 1 <= self.epochs <= 20 or not 1000 <= self.n_images <= 60_000:
             raise ValueError(f"1-20 epochs and 1,000-60,000 images: {self}")
@@ -88,7 +88,7 @@ def collect(run: LiveRun, images: np.ndarray, labels: np.ndarray, dataset: str,
     x = as_batch(to_unit(images))
     mu, logvar = encode(run.model, x)
     tcfg = run.config.train_config()
-    extra = {"beta": tcfg.beta if run.config.kind == "vae" else 0.0,
+    extra = {"beta": tcfg.beta if of(run.config.kind).stochastic else 0.0,
              "epochs": round(run.progress()["epoch"], 1), "seed": tcfg.seed,
              "train": dataclasses.asdict(tcfg) | {"n_images": run.n_images, "noise": "none"},
              "test": evaluate_model(run.model, x, torch.tensor(labels, dtype=torch.long), samples=1)}

@@ -1,4 +1,7 @@
-"""The VAE, the plain autoencoder (same encoder and decoder) and the judge classifier."""
+"""The VAE, the plain autoencoder (same encoder and decoder), the conditional VAE and the judge
+classifier. Each model owns its loss: `model.loss(x, y, ...)` returns the training objective and
+its parts (nanoGPT's model returns its loss the same way), so the training loop knows no kind.
+vae_core.families registers each class as a family."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import torch
 from torch import nn
 
 from .config import IMAGE_SHAPE, NUM_CLASSES, NUM_PIXELS, AutoencoderConfig, ClassifierConfig
+from .losses import ae_loss, classifier_loss, vae_loss
 
 
 def mlp(sizes: list[int]) -> nn.Sequential:
@@ -86,6 +90,12 @@ class VAE(_Autoencoder):
         z = self.reparameterize(mu, logvar)
         return self.decode_logits(z), mu, logvar
 
+    def loss(self, x, y=None, target=None, weights=(1.0, 1.0), reduction="sum", free_bits=0.0) -> dict:
+        """The (β-weighted) negative ELBO of the batch x, scored against `target` (x itself
+        unless a denoiser sees a corrupted x); see losses.vae_loss. y is not used."""
+        logits, mu, logvar = self(x)
+        return vae_loss(logits, x if target is None else target, mu, logvar, weights, reduction, free_bits)
+
 
 class AE(_Autoencoder):
     """The deterministic twin: one point per image, no KL, nothing pulls the codes together."""
@@ -102,6 +112,52 @@ class AE(_Autoencoder):
         """Returns (decoder logits, z)."""
         z = self.encode(x)
         return self.decode_logits(z), z
+
+    def loss(self, x, y=None, target=None, **_) -> dict:
+        """The reconstruction's negative log-likelihood (nothing else to weigh)."""
+        return ae_loss(self(x)[0], x if target is None else target)
+
+
+def one_hot(y: torch.Tensor, dtype=torch.float32) -> torch.Tensor:
+    """Class indices (N,) as one-hot rows (N, 10)."""
+    return torch.nn.functional.one_hot(torch.as_tensor(y).long(), NUM_CLASSES).to(dtype)
+
+
+class CVAE(VAE):
+    """A conditional VAE (Sohn et al. 2015; Kingma et al. 2014's M2 with the label given): the
+    encoder sees the image and its one-hot label, q(z|x, y); the decoder sees z and the label,
+    p(x|z, y); the prior stays N(0, I). The label carries the class, so z is left the style.
+    Dense layers only (the label joins the first layer of each side)."""
+
+    kind = "cvae"
+
+    def __init__(self, config: AutoencoderConfig):
+        if config.arch != "mlp":
+            raise ValueError("a conditional VAE here is dense (arch 'mlp')")
+        super().__init__(config)
+        self.encoder = mlp([NUM_PIXELS + NUM_CLASSES, *config.hidden, 2 * config.latent_dim])
+        self.decoder = mlp([config.latent_dim + NUM_CLASSES, *reversed(config.hidden), NUM_PIXELS])
+
+    def encode(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        h = self.encoder(torch.cat([self._encoder_input(x), one_hot(y, x.dtype)], 1))
+        mu, logvar = h.chunk(2, dim=1)
+        return mu, logvar
+
+    def decode_logits(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        return self.decoder(torch.cat([z, one_hot(y, z.dtype)], 1)).view(-1, *IMAGE_SHAPE)
+
+    def decode(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """Pixel probabilities of shape (N, 1, 28, 28), the digits of classes y drawn from z."""
+        return torch.sigmoid(self.decode_logits(z, y))
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor):
+        mu, logvar = self.encode(x, y)
+        return self.decode_logits(self.reparameterize(mu, logvar), y), mu, logvar
+
+    def loss(self, x, y=None, target=None, weights=(1.0, 1.0), reduction="sum", free_bits=0.0) -> dict:
+        """The negative ELBO given the label: −E_q[log p(x|z, y)] + KL(q(z|x, y) || N(0, I))."""
+        logits, mu, logvar = self(x, y)
+        return vae_loss(logits, x if target is None else target, mu, logvar, weights, reduction, free_bits)
 
 
 class Classifier(nn.Module):
@@ -130,13 +186,10 @@ class Classifier(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.features(x.reshape(-1, *IMAGE_SHAPE)))
 
+    def loss(self, x, y=None, **_) -> dict:
+        return classifier_loss(self(x), y)
+
     def embed(self, x: torch.Tensor) -> torch.Tensor:
         """The hidden layer's activations (N, fc): the judge's feature space, in which a
         Fréchet distance compares sets of images (Heusel et al. 2017 use Inception's)."""
         return self.head[:3](self.features(x.reshape(-1, *IMAGE_SHAPE)))
-
-
-def build_model(config) -> nn.Module:
-    if isinstance(config, ClassifierConfig):
-        return Classifier(config)
-    return {"vae": VAE, "ae": AE}[config.kind](config)

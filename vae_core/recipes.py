@@ -45,6 +45,10 @@ RECIPES: dict[str, list[str]] = {
                       "--epochs", "20"],
     "mnist_ae_16d": ["--kind", "ae", "--latent-dim", "16", "--hidden", "512", "256",
                      "--epochs", "20"],
+    # Conditional VAEs ("draw me a 7"): each the recipe of the plain VAE of its size, with the
+    # label given to the encoder and the decoder, so their −ELBO (given the label) compares
+    "mnist_cvae_2d": ["--kind", "cvae", "--latent-dim", "2", "--epochs", "60"],
+    "mnist_cvae_16d": ["--kind", "cvae", "--latent-dim", "16", "--hidden", "512", "256", "--epochs", "20"],
     "mnist_judge": ["--kind", "classifier", "--epochs", "10"],
     "fashion_judge": ["--dataset", "fashion-mnist", "--kind", "classifier", "--epochs", "8"],
 }

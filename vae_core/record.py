@@ -25,6 +25,7 @@ import numpy as np
 import torch
 
 from .config import IMAGE_SHAPE
+from .families import of
 from .images import to_unit
 from .latent import bounds_of, grid_uv, plane_for
 from .losses import kl_to_standard_normal, reconstruction_nll
@@ -117,7 +118,7 @@ class Recorder:
 def measure(model, x: torch.Tensor, eps_seed: int = 0, grid: int = 8) -> dict:
     """One snapshot's content: codes, test-sample loss terms and the decoded grid."""
     out = model.encode(x)
-    if model.kind == "vae":
+    if of(model).stochastic:
         mu, logvar = out
         eps = torch.randn(mu.shape, generator=torch.Generator().manual_seed(eps_seed))
         recon = reconstruction_nll(model.decode_logits(model.reparameterize(mu, logvar, eps)), x)

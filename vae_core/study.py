@@ -21,7 +21,6 @@ judged (the Fréchet distance to the test images in the judge's features).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -30,6 +29,7 @@ import torch
 from tqdm import tqdm
 
 from . import bookkeeping as bk
+from . import report as report_args
 from .checkpoint import load_model, read_metadata
 from .contrast import class_figures, judged
 from .data import load_split, subset
@@ -228,7 +228,6 @@ def main(argv=None) -> int:
     p.add_argument("--json", type=Path, default=None, help="default: <dir>/eval/<action file>")
     p.add_argument("--no-progress", action="store_true")
     args = p.parse_args(argv)
-    torch.set_num_threads(max(1, torch.get_num_threads()))
     if args.action == "bookkeeping":
         out = bookkeeping_report(args.dir, args.data_root, args.subset, args.ks, not args.no_progress)
         default = "loss_bookkeeping.json"
@@ -236,10 +235,7 @@ def main(argv=None) -> int:
         out = sizes_report(args.dir, args.data_root, args.subset, args.full, args.ks, args.prior,
                            not args.no_progress)
         default = "latent_sizes.json"
-    target = args.json or args.dir / "eval" / default
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(out, indent=1) + "\n")
-    print(f"wrote {target}")
+    report_args.write(out, args, default)
     return 0
 
 

@@ -20,8 +20,7 @@ from .checkpoint import save_model
 from .config import DATASETS, OBJECTIVES, AutoencoderConfig, ClassifierConfig, TrainConfig
 from .data import load_split, subset
 from .evaluate import evaluate_model
-from .losses import ae_loss, classifier_loss, vae_loss
-from .models import build_model
+from .families import KINDS, build_model, family, of
 from .noise import RandomCorruption
 from .record import Recorder, sample_indices, save_replay
 
@@ -96,30 +95,25 @@ def fit(model, step, x, y, tcfg: TrainConfig, device: str = "cpu", progress: boo
 
 
 def make_step(model, tcfg: TrainConfig, steps_per_epoch: int = 1):
-    """The loss for one batch, chosen by the model's kind: `fit` itself knows none. With
-    `tcfg.noise == "mixed"` the model sees a corrupted copy of each image and is scored on the
-    clean one (a denoising VAE or autoencoder); with `tcfg.binarize`, both see a fresh Bernoulli
-    draw of each image (dynamic binarization). A VAE's KL weight climbs from 0 to β over
-    `tcfg.warmup` epochs (of `steps_per_epoch` updates each), one call per update."""
+    """The loss for one batch: the model's own (`model.loss`), so `fit` and this step know no
+    kind. With `tcfg.noise == "mixed"` the model sees a corrupted copy of each image and is
+    scored on the clean one (a denoiser); with `tcfg.binarize`, both see a fresh Bernoulli draw
+    of each image (dynamic binarization). The KL weight (where the model has a KL) climbs from 0
+    to β over `tcfg.warmup` epochs (of `steps_per_epoch` updates each), one call per update."""
     noisy = RandomCorruption(tcfg.noise_max, tcfg.seed) if tcfg.noise == "mixed" else None
-    if model.kind == "vae":
-        w_rec, w_kl = tcfg.weights()
-        ramp = tcfg.warmup * steps_per_epoch
-        calls = [0]
+    w_rec, w_kl = tcfg.weights()
+    ramp = tcfg.warmup * steps_per_epoch
+    calls = [0]
 
-        def step(x, y):
-            if tcfg.binarize:
-                x = torch.bernoulli(x)
-            calls[0] += 1
-            warm = min(1.0, calls[0] / ramp) if ramp else 1.0
-            logits, mu, logvar = model(noisy(x) if noisy else x)
-            return vae_loss(logits, x, mu, logvar, (w_rec, w_kl * warm), tcfg.recon_reduction,
-                            tcfg.free_bits)
+    def step(x, y):
+        if tcfg.binarize:
+            x = torch.bernoulli(x)
+        calls[0] += 1
+        warm = min(1.0, calls[0] / ramp) if ramp else 1.0
+        return model.loss(noisy(x) if noisy else x, y, target=x, weights=(w_rec, w_kl * warm),
+                          reduction=tcfg.recon_reduction, free_bits=tcfg.free_bits)
 
-        return step
-    if model.kind == "ae":
-        return lambda x, y: ae_loss(model(noisy(x) if noisy else x)[0], x)
-    return lambda x, y: classifier_loss(model(x), y)
+    return step
 
 
 def binarized(x: torch.Tensor, seed: int = 0) -> torch.Tensor:
@@ -144,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     d = TrainConfig()
-    p.add_argument("--kind", choices=("vae", "ae", "classifier"), default="vae")
+    p.add_argument("--kind", choices=KINDS, default="vae")
     p.add_argument("--dataset", choices=DATASETS, default="mnist")
     p.add_argument("--latent-dim", type=int, default=AutoencoderConfig.latent_dim)
     p.add_argument("--hidden", type=int, nargs="+", default=list(AutoencoderConfig.hidden),
@@ -187,10 +181,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def model_config(args):
-    if args.kind == "classifier":
-        return ClassifierConfig(channels=tuple(args.channels))
-    return AutoencoderConfig(kind=args.kind, latent_dim=args.latent_dim, hidden=tuple(args.hidden),
-                             arch=args.arch, channels=tuple(args.channels))
+    if not family(args.kind).latent:
+        return family(args.kind).config(kind=args.kind, channels=tuple(args.channels))
+    return family(args.kind).config(kind=args.kind, latent_dim=args.latent_dim, hidden=tuple(args.hidden),
+                                    arch=args.arch, channels=tuple(args.channels))
 
 
 def main(argv=None) -> int:
@@ -220,7 +214,7 @@ def main(argv=None) -> int:
     torch.manual_seed(tcfg.seed)
     model = build_model(model_config(args))
     callbacks = []
-    if args.replay and model.kind != "classifier":
+    if args.replay and of(model).latent and not of(model).conditional:  # replays encode without labels
         index = sample_indices(len(x_test))
         callbacks.append(Recorder(x_test[index], y_test[index].numpy(), index,
                                   meta={"dataset": args.dataset, "train": dataclasses.asdict(tcfg),
@@ -235,7 +229,7 @@ def main(argv=None) -> int:
     model = round_to_storage(model.cpu())
     test = evaluate_model(model, x_test, y_test, seed=tcfg.seed)
     extra = {
-        "beta": tcfg.beta if model.kind == "vae" else 0.0,
+        "beta": tcfg.beta if of(model).stochastic else 0.0,
         "epochs": tcfg.epochs,
         "seed": tcfg.seed,
         "train": dataclasses.asdict(tcfg) | {"n_images": len(x), "seconds": train_seconds,

@@ -6,6 +6,7 @@ import streamlit as st
 from ui import catalog, frame, live, settings, widgets
 from vae_core import latent, urlstate
 from vae_core.data import class_names
+from vae_core.families import of
 
 ctx = frame.context()
 meta, dataset = ctx.model, ctx.dataset
@@ -18,7 +19,7 @@ is_live = live.enabled(meta)
 st.header("Latent map")
 frame.intro(
     f"Each dot is one of the 10,000 test images, placed where {catalog.the(meta)} "
-    f"encodes it{' (its μ)' if meta['kind'] == 'vae' else ''}"
+    f"encodes it{' (its μ)' if of(meta).stochastic else ''}"
     f"{'; the axes are the first two principal components of the codes' if at.latent_dim > 2 else ''}. "
     + ("**Move the pointer over the map** (or tap, or use the arrow keys): the digit next to it is "
        "decoded live, in your browser. Try the gaps between clusters and the far edges; click to "

@@ -6,6 +6,7 @@ from ui import catalog, frame, live, settings, widgets
 from vae_core import latent
 from vae_core.config import NUM_CLASSES
 from vae_core.data import class_names
+from vae_core.families import of
 from vae_core.images import png_bytes
 
 ctx = frame.context()
@@ -23,14 +24,14 @@ st.header("Sliders over z")
 frame.intro(
     "One slider per latent coordinate. The decoder turns the vector z into an image: "
     "move one coordinate at a time and see which feature of the image it controls. "
-    + ("The prior N(0, I) covers about ±3 on each axis." if meta["kind"] == "vae" else
+    + ("The prior N(0, I) covers about ±3 on each axis." if of(meta).stochastic else
        "An autoencoder has no prior: the range is the spread of its codes.")
 )
 frame.declare(Z, SEED, CLASS, COLS)
 
 
 def sample_prior():
-    codes = at.mu if meta["kind"] == "ae" else None  # an AE: the Gaussian fitted to its codes
+    codes = None if of(meta).stochastic else at.mu  # an AE: the Gaussian fitted to its codes
     settings.set_vector(Z, latent.sample_prior(at.latent_dim, settings.advance(SEED), codes))
 
 
@@ -47,7 +48,7 @@ def on_live_release():
 
 b1, b2, b3, b4 = st.columns(4, vertical_alignment="bottom")
 settings.number_input(SEED, "Seed", b1)
-b2.button("Sample from the prior" if meta["kind"] == "vae" else "Sample from the codes",
+b2.button("Sample from the prior" if of(meta).stochastic else "Sample from the codes",
           on_click=sample_prior, icon=":material/casino:")
 settings.selectbox(CLASS, "Class", b3, format_func=lambda c: names[c])
 b4.button("Start from a test digit", on_click=from_test_digit, icon=":material/image:")

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui import catalog, frame, live, settings, widgets
+from vae_core.families import plain_vae
 from vae_core.record import facts
 
 frame.context()  # the replays were recorded on MNIST
@@ -75,7 +76,7 @@ def watch_for(label: str, r: dict) -> str:
 
 for col, (label, r) in zip(st.columns(len(runs)), runs.items()):
     frame.say(watch_for(label, r), col)
-deep = next(iter(catalog.models("mnist", ("vae",), 20, plain=True)), None)
+deep = next(iter(catalog.models("mnist", plain_vae, 20, plain=True)), None)
 good = [f"{catalog.label(m)} {catalog.eval_figures(m['name'])['neg_elbo']:.1f}"
         for m in (vae, deep) if m is not None and catalog.eval_figures(m["name"])]
 if any(facts(r).get("kl_rise") for r in runs.values()):

@@ -5,6 +5,7 @@ import streamlit as st
 from ui import catalog, frame, live, settings, trainer
 from vae_core.checkpoint import model_bytes
 from vae_core.config import TrainConfig
+from vae_core.families import of
 from vae_core.live import PRESET, LiveConfig
 
 frame.context()  # trains on MNIST
@@ -94,8 +95,8 @@ if result and (run is None or not run.alive):
     else:
         live.live_replay(catalog.label(meta), result["snapshots"], result["labels"], "mnist",
                          "train_done")
-        term = "neg_elbo" if meta["kind"] == "vae" else "recon"
-        ref = catalog.pair("mnist")[meta["kind"] == "ae"]  # none where no model is shipped
+        term = "neg_elbo" if of(meta).stochastic else "recon"
+        ref = catalog.pair("mnist")[not of(meta).stochastic]  # none where no model is shipped
         figures = catalog.eval_figures(ref["name"]) if ref else {}
         versus = f"; the shipped {catalog.label(ref)}'s: {figures[term]:.1f}" if term in figures else ""
         st.success(f"**{catalog.label(meta)}** now joins your model choices on every page (the "

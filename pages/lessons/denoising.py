@@ -5,6 +5,7 @@ import streamlit as st
 from ui import catalog, charts, figures, frame, settings, widgets
 from vae_core import denoise, latent
 from vae_core.data import class_names
+from vae_core.families import of
 from vae_core.noise import NOISES, add_noise
 
 ctx = frame.context()
@@ -13,7 +14,7 @@ models = [catalog.by_name(n) for n in figs.get("models", [])]
 if not figs or None in models or not models:
     st.error("This page needs the denoisers and `python -m vae_core.recipes denoise`.")
     st.stop()
-models.sort(key=lambda m: (catalog.noise_of(m) != "none", m["kind"] != "vae"))  # plain first
+models.sort(key=lambda m: (catalog.noise_of(m) != "none", not of(m).stochastic))  # plain first
 images, judge = catalog.test_images("mnist"), catalog.model(catalog.judge("mnist"))
 at = catalog.atlas(models[0])
 example = figs["example"]

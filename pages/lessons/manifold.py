@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui import catalog, figures, frame, live, settings, widgets
 from vae_core import latent, urlstate
+from vae_core.families import of
 
 ctx = frame.context()
 meta, dataset = ctx.model, ctx.dataset  # the registry offers 2-D models only
@@ -42,7 +43,7 @@ with right:
                        f"manifold_{meta['name']}_{grid}_{n}", scale=max(1, 560 // (28 * n)),
                        alt=f"a {n} by {n} grid of digits decoded from the grid points, "
                            "in the same places")
-if meta["kind"] == "ae" and grid == "gaussian":
+if not of(meta).stochastic and grid == "gaussian":
     frame.say(f"An autoencoder has no prior, so its Gaussian grid is N(0, I)'s quantiles all the "
                 f"same: a square from {uv.min():.1f} to {uv.max():.1f} that holds "
                 f"{latent.share_inside(at.uv, uv):.0%} of its test codes, in the middle of a map "

@@ -28,6 +28,8 @@ STEPS = (
     ("manifold", "Decode a whole grid of codes at once, as Kingma & Welling did."),
     ("attributes", "Describe it, and the model draws it: make a digit bolder, slant it or widen it, "
      "and read what was measured on the picture."),
+    ("draw", "Ask a conditional VAE for a 7 and get 7s; then see one digit's handwriting, or your "
+     "own drawing's, written as every digit."),
     ("dimensions", "Move each latent dimension on its own, at β = 1 and β = 4: which one carries the "
      "slant, which the thickness, and how cleanly, measured."),
     ("interpolate", "Walk from one digit to another in a straight line; press Random pair."),

@@ -25,6 +25,7 @@ PICTURE = {
     "collapse": "figure.ll-figure:has(figcaption:text('64 samples from the prior')) img",
     "latent_size": "figure.ll-figure svg.ll-chart",
     "dimensions": "figure.ll-figure:has(figcaption:text('a row per dimension')) img",
+    "draw": "figure.ll-figure:has(figcaption:text('8 codes z')) img",
 }
 
 

@@ -45,6 +45,8 @@ class Toy(torch.nn.Module):
     """A Bernoulli VAE small enough to integrate: a 2-D latent, 6 pixels, a linear decoder, and
     an encoder that only roughly guesses the posterior (so the ELBO is visibly loose)."""
 
+    kind = "vae"  # a VAE for vae_core.families: encode(x) gives (mu, logvar)
+
     def __init__(self):
         super().__init__()
         g = torch.Generator().manual_seed(0)

@@ -5,6 +5,7 @@ import torch
 from helpers import small_model
 
 from vae_core.config import AutoencoderConfig, ClassifierConfig
+from vae_core.families import build_model
 from vae_core.models import VAE
 
 
@@ -83,7 +84,7 @@ def test_conv_layers_see_the_image_as_an_image():
 @pytest.mark.parametrize("bad", [dict(kind="gan"), dict(latent_dim=0), dict(hidden=()),
                                  dict(arch="rnn"), dict(arch="conv", channels=(8, 16, 32))])
 def test_bad_configs_raise(bad):
+    with pytest.raises(ValueError):  # when it is made, or built (the kind: by its family)
+        build_model(AutoencoderConfig(**bad))
     with pytest.raises(ValueError):
-        AutoencoderConfig(**bad)
-    with pytest.raises(ValueError):
-        ClassifierConfig(kind="vae")
+        build_model(ClassifierConfig(kind="vae"))

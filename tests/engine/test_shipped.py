@@ -43,11 +43,12 @@ def test_atlas_matches_the_model(name, data_root):
     atlas = load_atlas(meta["path"])
     x, y = load_split(meta["dataset"], train=False, root=data_root)
     assert np.array_equal(atlas["labels"], y.numpy())
-    mu, _ = latent.encode(load_model(meta["path"]), x[:500])
+    mu, _ = latent.encode(load_model(meta["path"]), x[:500], y[:500])  # a conditional model's: given y
     assert np.allclose(atlas["mu"][:500], mu, atol=1e-4)
 
 
-@pytest.mark.parametrize("name", ["mnist_vae_2d", "mnist_ae_2d", "mnist_vae_20d", "mnist_judge"])
+@pytest.mark.parametrize("name", ["mnist_vae_2d", "mnist_ae_2d", "mnist_vae_20d", "mnist_cvae_16d",
+                                  "mnist_judge"])
 def test_figures_reproduce_from_the_stored_weights(name, mnist_test):
     x, y = mnist_test
     figures = evaluate_model(load_model(BY_NAME[name]["path"]), x, y, samples=10, seed=0)

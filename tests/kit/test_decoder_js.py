@@ -59,7 +59,7 @@ def test_browser_decoder_matches_a_conv_decoder(kind, tmp_path):
     """Dense layers, Unflatten, two transposed convs (stride 2, padding 1): the conv VAE's shape,
     small, with random weights and biases so every tap and border is exercised."""
     from vae_core.config import AutoencoderConfig
-    from vae_core.models import build_model
+    from vae_core.families import build_model
 
     torch.manual_seed(0)
     model = build_model(AutoencoderConfig(kind=kind, latent_dim=4, hidden=(16,), arch="conv",

@@ -167,6 +167,7 @@ ODD_STATE = [
     ("collapse", {"collapse_run": "lava", "collapse_seed": -1}),
     ("latent_size", {"size_seed": 10**12}),
     ("dimensions", {"dims_beta": "lava", "dims_digit": 10**9}),
+    ("draw", {"draw_size": "3", "draw_class": 11, "draw_seed": -1, "draw_digit": -5}),
 ]
 
 
