@@ -60,6 +60,18 @@ def vectors(codes: np.ndarray, measured: dict) -> dict[str, np.ndarray]:
             for a in ATTRIBUTES}
 
 
+def arrow(plane, z0, vector, step: float = 1.0, head: float = 0.2) -> np.ndarray:
+    """An arrow on a map's plane (latent.Plane) from the code z0 to z0 + step · vector, as one
+    polyline: the shaft, then the two strokes of its head (`head` of the shaft's length, 30°
+    either side). For a model of more than two dimensions it is the step's projection."""
+    a, b = plane.to_plane(np.stack([z0, z0 + step * np.asarray(vector, np.float32)]))
+    back = (a - b) * head
+    c, s = np.cos(np.pi / 6), np.sin(np.pi / 6)
+    left = b + np.array([c * back[0] - s * back[1], s * back[0] + c * back[1]])
+    right = b + np.array([c * back[0] + s * back[1], -s * back[0] + c * back[1]])
+    return np.stack([a, b, left, b, right]).astype(np.float32)
+
+
 def pictures(model, judge, codes: np.ndarray) -> dict:
     """Decode codes: each picture's morphometrics and the judge's class."""
     from .latent import decode, judge_probabilities

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import streamlit as st
 
-from ui import catalog, figures, frame, settings, widgets
+from ui import catalog, figures, frame, live, settings, widgets
 from vae_core import attributes, latent, morpho
 from vae_core.data import class_names
 
@@ -73,6 +73,16 @@ with picture:
         + f". The judge reads the first as a {names[read0[0]]} ({read0[1]:.0%}) and the second as "
         f"**a {names[read1[0]]} ({read1[1]:.0%})**"
         + ("." if read0[0] == read1[0] else ": the steps changed the digit, not only its stroke."))
+
+st.subheader("The directions on the map")
+tips = {a: attributes.arrow(at.plane, z0, vectors[a]) for a in vectors}
+live.latent_map([{"meta": meta, "marks": [{"uv": at.uv[index], "text": f"#{index}"}] + [
+    {"uv": tips[a][1], "text": attributes.ATTRIBUTES[a][1], "symbol": "circle"} for a in tips],
+    "paths": [{"uv": tips[a], "color": "#000", "width": 3, "dash": i == 1} for i, a in enumerate(tips)]}],
+    dataset, "attr_map", max_size=440)
+frame.say("Each arrow is one step (+1) from this digit's code along a direction, to where the label "
+          "names" + (": the map's plane is the codes' first two principal components, so a step in "
+                     f"{at.latent_dim} dimensions shows as its shadow on it." if at.latent_dim > 2 else "."))
 
 st.subheader("Over 1,000 test digits")
 effects = catalog.figures_file("attributes_mnist")

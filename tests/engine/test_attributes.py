@@ -32,3 +32,15 @@ def test_a_step_along_a_shipped_vaes_vector_moves_the_measured_attribute_its_way
         assert up["n"] == 12 and 0 <= up["class_kept"] <= 1
         assert up["mean_change"] > 0 > down["mean_change"], attribute  # each way, its sign
         assert len(v["vector"]) == 16 and v["norm"] == pytest.approx(np.linalg.norm(v["vector"]))
+
+
+def test_an_arrow_goes_one_step_along_the_direction_with_a_head_at_its_tip():
+    from vae_core.latent import plane_for
+
+    plane = plane_for(np.random.default_rng(0).normal(size=(100, 2)))  # 2-D: the identity
+    a = attributes.arrow(plane, np.array([1.0, 2.0], np.float32), np.array([2.0, 0.0]))
+    assert np.allclose(a[0], [1, 2]) and np.allclose(a[1], [3, 2]) and np.allclose(a[3], a[1])
+    # the head's two strokes: 20% of the shaft long, 30° either side of it, behind the tip
+    for stroke in (a[2], a[4]):
+        assert np.linalg.norm(stroke - a[1]) == pytest.approx(0.4, abs=1e-5) and stroke[0] < 3
+    assert a[2][1] == pytest.approx(4 - a[4][1], abs=1e-5) and abs(a[2][1] - 2) == pytest.approx(0.2, abs=1e-5)
