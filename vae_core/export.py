@@ -15,6 +15,9 @@ import struct
 import numpy as np
 from torch import nn
 
+from .config import NUM_CLASSES
+from .families import of
+
 MAGIC = b"LL01"
 DTYPES = {"float16": "<f2", "float32": "<f4", "uint8": "u1"}
 
@@ -48,8 +51,9 @@ def decoder_spec(model, half: bool | None = None) -> dict:
     {"type": "convT", "cin", "cout", "k", "stride", "pad", "hin", "win", "hout", "wout",
     "w" (cin, cout, k, k), "b"}, its input laid out as the Unflatten before it says (C, H, W).
     The arrays are float16 when every weight is exactly a float16 (as in our checkpoints,
-    stored in half precision): half the bytes, the same numbers. Raises ValueError for any other
-    decoder, so a page can fall back to decoding on the server.
+    stored in half precision): half the bytes, the same numbers. A conditional model's decoder
+    takes z followed by the one-hot label ("classes": 10 says so). Raises ValueError for any
+    other decoder, so a page can fall back to decoding on the server.
     """
     decoder = getattr(model, "decoder", None)
     if not isinstance(decoder, nn.Sequential):
@@ -83,7 +87,10 @@ def decoder_spec(model, half: bool | None = None) -> dict:
     for layer in out:
         digest.update(layer["w"].tobytes())
         digest.update(layer["b"].tobytes())
-    return {"id": digest.hexdigest()[:16], "dtype": np.dtype(dtype).name, "layers": out}
+    spec = {"id": digest.hexdigest()[:16], "dtype": np.dtype(dtype).name, "layers": out}
+    if of(model).conditional:  # its input is z followed by the label, one-hot: latent_dim + classes
+        spec["classes"] = NUM_CLASSES
+    return spec
 
 
 def pack(tree) -> bytes:

@@ -41,12 +41,14 @@ read = latent.judge_probabilities(judge, asked).argmax(1)
 with picture:
     widgets.show_digit(mosaic(asked, 8, pad=1, fill=0.3),
                        f"8 codes z ~ N(0, I), each drawn as a {NAMES[digit]}", f"draw_{size}_{digit}_{seed}",
-                       scale=4,
-                       alt=f"eight digits drawn by the conditional VAE when asked for a {NAMES[digit]}")
+                       scale=4, alt=f"eight digits the conditional VAE drew when asked for a {NAMES[digit]}")
     widgets.show_digit(mosaic(every, 10, pad=1, fill=0.3), "the first of those codes drawn as every digit",
                        f"draw_every_{size}_{seed}", scale=3, alt="one code drawn as each of the ten digits")
-p = fig["prior"]
-low = int(np.argmin(p["share_read_as_asked"]))
+    if live.enabled(meta):  # the first code by hand, decoded in the browser as the label asks
+        st.caption(f"Move the first code by hand: your browser draws it as a {NAMES[digit]} while you drag.")
+        live.live_sliders(meta, z[0], [-3.0] * len(z[0]), [3.0] * len(z[0]), f"draw_z_{size}_{seed}",
+                          lambda: None, label=digit, digit_size=168)
+p, low = fig["prior"], int(np.argmin(fig["prior"]["share_read_as_asked"]))
 frame.say(f"The judge reads **{(read == digit).sum()} of these 8** as a {NAMES[digit]}. Over "
           f"{p['per_class']:,} prior codes a class, it reads the digit asked for in {p['mean']:.1%} of "
           f"the {size}-D model's drawings, {p['share_read_as_asked'][digit]:.1%} for {NAMES[digit]}s, and "
@@ -98,9 +100,8 @@ frame.say(f"**Over {s['n']} test digits** re-drawn as every class by the {size}-
           "as the digit asked for.")
 
 st.subheader("The map of a conditional VAE")
-plain = catalog.by_name("mnist_vae_2d")
-panels = [{"meta": metas["2"], "title": "conditional VAE, 2-D"}] + (
-    [{"meta": plain, "title": "VAE, 2-D"}] if plain else [])
+panels = [{"meta": m, "title": t} for m, t in ((metas["2"], "conditional VAE, 2-D"),
+                                              (catalog.by_name("mnist_vae_2d"), "VAE, 2-D")) if m]
 live.latent_map(panels, "mnist", "draw_map", live=False, max_size=440)
 two = F["models"]["mnist_cvae_2d"]
 cs, thick_r = two["code_vs_style"], two["code_vs_style"]["thickness"]["r"]

@@ -47,6 +47,19 @@ def test_browser_decoder_matches_pytorch(name, tmp_path):
     assert np.abs(js - torch_px).max() <= 1e-4
 
 
+@pytest.mark.parametrize("name", ["mnist_cvae_2d", "mnist_cvae_16d"])
+def test_the_browser_decoder_draws_a_conditional_vaes_digits_given_the_label(name, tmp_path):
+    """A conditional decoder's input is z followed by the one-hot label: the browser gets the
+    same layers, told how many classes follow z."""
+    model = load_model(REPO / "checkpoints" / f"{name}.safetensors")
+    spec = decoder_spec(model)
+    assert spec["classes"] == 10 and spec["layers"][0]["in"] == model.latent_dim + 10
+    z = parity_z(model.latent_dim, n=500)
+    y = np.arange(len(z)) % 10
+    js = run_js(spec, np.concatenate([z, np.eye(10, dtype=np.float32)[y]], 1), tmp_path)
+    assert np.abs(js - latent.decode(model, z, y=y).reshape(len(z), -1)).max() <= 1e-4
+
+
 def test_browser_decoder_on_a_small_model(tmp_path):
     model = small_model("vae", latent_dim=3)
     z = parity_z(3, n=50)

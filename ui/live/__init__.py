@@ -239,14 +239,17 @@ def clicked(key: str) -> dict | None:
 
 
 def live_sliders(meta: dict, z, lo, hi, key: str, on_change, step: float = 0.05,
-                 digit_size: int = 252):
-    """Sliders over z that decode in the browser while dragging; `on_change` runs on release."""
+                 digit_size: int = 252, label: int | None = None):
+    """Sliders over z that decode in the browser while dragging; `on_change` runs on release.
+    A conditional model's decoder draws the class `label` (its one-hot follows z)."""
     spec = _panel(meta, True)["spec"]
     pid = _send_payload(key, ["sliders", catalog.atlas(meta).key, spec["id"]],
                         lambda: {"spec": spec})
 
     data = {"static": pid, "z": [float(v) for v in z], "lo": [float(v) for v in lo],
             "hi": [float(v) for v in hi], "step": step, "digitSize": digit_size}
+    if spec.get("classes"):
+        data["suffix"] = [float(c == label) for c in range(spec["classes"])]
     return _sliders(key=key, data=_json(data), height=max(len(z) * 32, digit_size) + 8,
                     on_z_change=on_change)
 

@@ -1,5 +1,6 @@
 // Live sliders: one range input per latent coordinate; the digit is decoded in the browser on
-// every input event while dragging, and Python learns the final z on release (state "z").
+// every input event while dragging, and Python learns the final z on release (state "z"). A
+// conditional decoder gets a fixed suffix after z (the one-hot label, data.suffix).
 
 window.__latentLabFrames = window.__latentLabFrames || []; // decode+draw ms, for benchmarks
 
@@ -26,11 +27,15 @@ function mountSliders(component, payload) {
   row.appendChild(digit);
   const paint = digitPainter(digit);
   const z = Float64Array.from(data.z);
+  const suffix = data.suffix || [];
+  const input = new Float64Array(z.length + suffix.length);
+  input.set(suffix, z.length);
   const px = new Float64Array(dec.outSize);
 
   function draw() {
     const t0 = performance.now();
-    paint(dec.decode(z, px));
+    input.set(z);
+    paint(dec.decode(input, px));
     window.__latentLabFrames.push(performance.now() - t0);
   }
 
