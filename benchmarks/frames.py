@@ -73,12 +73,14 @@ BUSY_LOOP = """() => { const t = []; for (let k = 0; k < 9; k++) { const t0 = pe
 
 
 def _drag_live_slider(browser, url: str, model: str, moves: int, throttle: float = 1,
-                      dataset: str = "mnist", slowed: list | None = None) -> list[float]:
+                      dataset: str = "mnist", slowed: list | None = None,
+                      where: str | None = None) -> list[float]:
     """Decode + draw ms of each frame while dragging the first live slider of `model` end to end
-    (input events only: the page learns z once, on release), the CPU slowed `throttle` times."""
+    (input events only: the page learns z once, on release), the CPU slowed `throttle` times;
+    on the sliders page, or at `where` (a page and its link, for a model no picker offers)."""
     page = new_context(browser).new_page()
-    open_page(page, f"{url}/sliders?dataset={dataset}&model={model}", 120_000)
-    if f"model={model}" not in page.url:  # the page fell back to another model
+    open_page(page, f"{url}/{where or f'sliders?dataset={dataset}&model={model}'}", 120_000)
+    if where is None and f"model={model}" not in page.url:  # the page fell back to another model
         raise RuntimeError(f"the sliders page does not offer {model}: {page.url}")
     cdp = None
     if throttle != 1:  # the session is kept until the page closes: a detached one lifts the throttle
@@ -107,18 +109,20 @@ def _drag_live_slider(browser, url: str, model: str, moves: int, throttle: float
 
 
 THROTTLE = 4  # a student's phone, as Lighthouse's mobile setting emulates it
+# where a conditional model's live sliders are: Draw me a … (no picker offers it)
+CONDITIONAL_PAGE = {"mnist_cvae_2d": "draw?size=2", "mnist_cvae_16d": "draw?size=16"}
 
 
 def live_models() -> list[str]:
-    """Every shipped model whose decoder runs in the browser (the live map and sliders), as
-    "dataset/name"."""
+    """Every shipped model whose decoder runs in the browser (the live map and sliders, and a
+    conditional model's page), as "dataset/name"."""
     from vae_core.checkpoint import list_checkpoints, load_model
     from vae_core.export import decoder_spec
     from vae_core.families import of
 
     names = []
     for meta in list_checkpoints(REPO / "checkpoints")[0]:
-        if of(meta).pages != "latent":
+        if of(meta).pages not in ("latent", "conditional"):
             continue
         try:
             decoder_spec(load_model(meta["path"]))
@@ -139,7 +143,7 @@ def bench_throttled(moves: int = 200, models: list[str] | None = None) -> dict:
         for name in models or live_models():
             dataset, model = name.split("/")
             frames = _drag_live_slider(browser, url, model, moves, throttle=THROTTLE, dataset=dataset,
-                                       slowed=slowed)
+                                       slowed=slowed, where=CONDITIONAL_PAGE.get(model))
             name = model
             p95[name], p50[name] = quantile(frames, 0.95), quantile(frames, 0.5)
             print(name, f"p50 {p50[name]:.2f} ms, p95 {p95[name]:.2f} ms", file=sys.stderr, flush=True)
