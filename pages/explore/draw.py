@@ -45,7 +45,7 @@ with picture:
     widgets.show_digit(mosaic(every, 10, pad=1, fill=0.3), "the first of those codes drawn as every digit",
                        f"draw_every_{size}_{seed}", scale=3, alt="one code drawn as each of the ten digits")
     if live.enabled(meta):  # the first code by hand, decoded in the browser as the label asks
-        st.caption(f"Move the first code by hand: your browser draws it as a {NAMES[digit]} while you drag.")
+        frame.say(f"Move the first code by hand: your browser draws it as a {NAMES[digit]} while you drag.")
         live.live_sliders(meta, z[0], [-3.0] * len(z[0]), [3.0] * len(z[0]), f"draw_z_{size}_{seed}",
                           lambda: None, label=digit, digit_size=168)
 p, low = fig["prior"], int(np.argmin(fig["prior"]["share_read_as_asked"]))
@@ -73,7 +73,7 @@ else:
         drawn = live.drawing_pad("draw_pad", size=224)
         x = prepare(drawn)[0] if drawn is not None else None
     except (ValueError, ImageProblem) as e:
-        st.warning(f"Cannot use the drawing: {e}. Draw again.")
+        st.warning(f"Cannot use the drawing: {str(e).rstrip('.')}. Draw again.")
     if x is None:
         st.info("Draw one digit, and say which it is.", icon=":material/draw:")
     else:
