@@ -39,17 +39,20 @@ def conv_stacks(config: AutoencoderConfig, bottleneck: int) -> tuple[nn.Sequenti
 
 class _Autoencoder(nn.Module):
     """Encoder image -> bottleneck, decoder latent -> 784 logits; dense ("mlp": 784 -> hidden ->
-    bottleneck and back) or convolutional ("conv", see conv_stacks)."""
+    bottleneck and back) or convolutional ("conv", see conv_stacks). `condition` extra inputs
+    (a one-hot label) join the first dense layer of each side."""
 
-    def __init__(self, config: AutoencoderConfig, bottleneck: int):
+    def __init__(self, config: AutoencoderConfig, bottleneck: int, condition: int = 0):
         super().__init__()
         self.config = config
         self.latent_dim = config.latent_dim
         if config.arch == "conv":
+            if condition:
+                raise ValueError("a conditional model here is dense (arch 'mlp')")
             self.encoder, self.decoder = conv_stacks(config, bottleneck)
         else:
-            self.encoder = mlp([NUM_PIXELS, *config.hidden, bottleneck])
-            self.decoder = mlp([config.latent_dim, *reversed(config.hidden), NUM_PIXELS])
+            self.encoder = mlp([NUM_PIXELS + condition, *config.hidden, bottleneck])
+            self.decoder = mlp([config.latent_dim + condition, *reversed(config.hidden), NUM_PIXELS])
 
     def _encoder_input(self, x: torch.Tensor) -> torch.Tensor:
         if self.config.arch == "conv":
@@ -69,8 +72,8 @@ class VAE(_Autoencoder):
 
     kind = "vae"
 
-    def __init__(self, config: AutoencoderConfig):
-        super().__init__(config, bottleneck=2 * config.latent_dim)
+    def __init__(self, config: AutoencoderConfig, condition: int = 0):
+        super().__init__(config, bottleneck=2 * config.latent_dim, condition=condition)
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         h = self.encoder(self._encoder_input(x))
@@ -132,11 +135,7 @@ class CVAE(VAE):
     kind = "cvae"
 
     def __init__(self, config: AutoencoderConfig):
-        if config.arch != "mlp":
-            raise ValueError("a conditional VAE here is dense (arch 'mlp')")
-        super().__init__(config)
-        self.encoder = mlp([NUM_PIXELS + NUM_CLASSES, *config.hidden, 2 * config.latent_dim])
-        self.decoder = mlp([config.latent_dim + NUM_CLASSES, *reversed(config.hidden), NUM_PIXELS])
+        super().__init__(config, condition=NUM_CLASSES)
 
     def encode(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         h = self.encoder(torch.cat([self._encoder_input(x), one_hot(y, x.dtype)], 1))

@@ -35,6 +35,22 @@ def canvas_png(locator) -> str:
     return locator.evaluate("c => c.toDataURL()")
 
 
+def press_first_slider(page):
+    """Press the first live slider at its middle; returns drag(moves, step), which drags it
+    right a move a frame (the button stays down: the caller releases it)."""
+    track = page.locator(".ll-slider input").first.bounding_box()
+    y = track["y"] + track["height"] / 2
+    page.mouse.move(track["x"] + track["width"] / 2, y)
+    page.mouse.down()
+
+    def drag(moves: int, step: float):
+        for i in range(moves):
+            page.mouse.move(track["x"] + track["width"] * (0.5 + i * step), y)
+            page.wait_for_timeout(16)
+
+    return drag
+
+
 def test_live_map_decodes_in_the_browser_and_a_click_reaches_python(page, app_url):
     frames = sent_frames(page)
     visit(page, app_url)
@@ -85,14 +101,9 @@ def test_live_sliders_decode_while_dragging_and_report_on_release(page, app_url)
     visit(page, f"{app_url}/sliders")
     page.wait_for_selector(".ll-slider input", timeout=60_000)
     digit = page.locator("canvas.ll-digit").first
-    track = page.locator(".ll-slider input").first.bounding_box()
-    y = track["y"] + track["height"] / 2
-    page.mouse.move(track["x"] + track["width"] / 2, y)
-    page.mouse.down()
+    drag = press_first_slider(page)
     before, first = len(frames), canvas_png(digit)
-    for i in range(15):
-        page.mouse.move(track["x"] + track["width"] * (0.5 + i * 0.03), y)
-        page.wait_for_timeout(16)
+    drag(15, 0.03)
     assert canvas_png(digit) != first and len(frames) == before  # live, no round trip
     act(page, page.mouse.up)
     assert len(frames) > before  # the release told the server
@@ -223,13 +234,8 @@ def test_draw_me_a_seven_the_judge_reads_sevens_and_the_code_is_drawn_live_as_on
     model = load_model(REPO / "checkpoints" / "mnist_cvae_2d.safetensors")
     want = latent.decode(model, latent.prior_z(2, 0, n=8)[:1], y=7)[0]
     assert np.abs(drawn - want).max() <= 1 / 255 + 1e-3  # the 7 PyTorch draws from that code
-    track = page.locator(".ll-slider input").first.bounding_box()
-    y = track["y"] + track["height"] / 2
-    page.mouse.move(track["x"] + track["width"] / 2, y)
-    page.mouse.down()
+    drag = press_first_slider(page)
     before, first = len(frames), canvas_png(digit)
-    for i in range(10):
-        page.mouse.move(track["x"] + track["width"] * (0.5 + i * 0.04), y)
-        page.wait_for_timeout(16)
+    drag(10, 0.04)
     assert canvas_png(digit) != first and len(frames) == before  # live, no round trip
     page.mouse.up()
