@@ -14,7 +14,7 @@ from vae_core.data import class_names
 from vae_core.images import digit_image, png_bytes, to_unit
 from vae_core.latent import Atlas
 
-from . import catalog, settings
+from . import catalog, live, settings
 from .figures import cached, fingerprint
 
 MAX_IMAGE_WIDTH = 1460  # st.image resizes anything wider, on every rerun
@@ -121,6 +121,70 @@ def test_image_picker(index: settings.Setting, at: Atlas, dataset: str, where=st
                  on_change=picked)
     c2.number_input("Example", 0, len(at.members(cls)) - 1, key=ex_key, on_change=picked)
     return int(settings.value(index))
+
+
+def own_drawing(key: str, judge, dataset: str, size: int = 224) -> tuple[np.ndarray | None, int | None]:
+    """A drawing pad, prepared as MNIST was (vae_core.preprocess), and "which digit did you
+    draw?" (the judge's reading first): the picture (28 × 28, in [0, 1]) and its label, or
+    (None, None) until a usable drawing, with one notice saying what to do."""
+    from vae_core.latent import judge_top
+    from vae_core.preprocess import ImageProblem, prepare
+
+    x = None
+    try:
+        drawn = live.drawing_pad(f"{key}_pad", size=size)
+        x = prepare(drawn)[0] if drawn is not None else None
+    except (ValueError, ImageProblem) as e:
+        st.warning(f"Cannot use the drawing: {str(e).rstrip('.')}. Draw again.")
+    if x is None:
+        st.info("Draw one digit, and say which it is.", icon=":material/draw:")
+        return None, None
+    names = class_names(dataset)
+    label = st.selectbox("Which digit did you draw?", range(NUM_CLASSES), key=f"{key}_label",
+                         index=int(judge_top(judge, x, 1)[0][0]), format_func=lambda c: names[c])
+    return x, int(label)
+
+
+def chosen_digit(index: settings.Setting, at: Atlas, dataset: str, judge, key: str):
+    """"A test digit" (`test_image_picker`) or "your own drawing" (`own_drawing`): the test
+    index (None for a drawing), the picture (None until there is one, or where the test images
+    are not on this machine, with a notice) and its label."""
+    own = st.radio("The digit", ("a test digit", "your own drawing"), horizontal=True,
+                   key=f"{key}_source") == "your own drawing"
+    if own:
+        return None, *own_drawing(key, judge, dataset)
+    i = test_image_picker(index, at, dataset)
+    images = catalog.test_pictures(dataset, [i])
+    if images is None:
+        no_data_notice(dataset)
+    return i, None if images is None else images[0], int(at.labels[i])
+
+
+def steps_along(meta: dict, origin: np.ndarray, directions: list, names: list[str], steps: list,
+                options: tuple, key: str) -> list[float]:
+    """One slider a direction (its setting in `steps`, on the grid of `options`): live in the
+    browser where the model's decoder runs there (decoding origin + Σ step · direction while
+    dragging; the settings take the steps on release), server-side select sliders otherwise."""
+    def nearest(v) -> float:
+        return min(options, key=lambda o: abs(o - float(v)))
+
+    def released():
+        for s, v in zip(steps, (st.session_state[key] or {}).get("z") or (), strict=False):
+            st.session_state[s.key] = nearest(v)
+
+    values = [nearest(settings.value(s)) for s in steps]
+    for s, v in zip(steps, values, strict=True):
+        st.session_state[s.key] = v
+    if not live.enabled(meta):
+        for i, (s, name, col) in enumerate(zip(steps, names, st.columns(len(steps)), strict=True)):
+            values[i] = col.select_slider(name, options, key=s.key, format_func="{:+.2f}".format)
+        return values
+    st.markdown("Drag a slider: your browser decodes the digit as you move it; the page measures it "
+                "when you let go.")
+    live.live_sliders(meta, values, [options[0]] * len(steps), [options[-1]] * len(steps), key,
+                      released, step=options[1] - options[0], digit_size=140,
+                      along=(origin, directions, names))
+    return values
 
 
 def no_data_notice(dataset: str):

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import streamlit as st
 
-from ui import catalog, figures, frame, live, settings, widgets
+from ui import catalog, figures, frame, live, widgets
 from vae_core import attributes, latent, morpho
 from vae_core.data import class_names
 
@@ -35,21 +35,21 @@ if measured is None:
     st.stop()
 frame.declare(DIGIT, *STEPS.values())
 vectors = figures.cached(("attr_vectors", meta["name"], at.mu), lambda: attributes.vectors(at.mu, measured))
+judge = catalog.model(catalog.judge(dataset))
 controls, picture = frame.slots()
 with controls:
-    index = widgets.test_image_picker(DIGIT, at, dataset)
-    steps = {}
-    for (a, (lo, hi)), col in zip(attributes.ATTRIBUTES.items(), st.columns(3), strict=True):
-        # steps of 0.25: a value from a link is put on the nearest
-        st.session_state[STEPS[a].key] = min(OPTIONS, key=lambda o: abs(o - settings.value(STEPS[a])))
-        steps[a] = col.select_slider(f"{lo} ↔ {hi}", OPTIONS, key=STEPS[a].key, format_func="{:+.2f}".format)
-z0 = at.mu[index].astype(np.float32)
+    index, x, _ = widgets.chosen_digit(DIGIT, at, dataset, judge, "attr")
+    if index is None and x is None:
+        st.stop()
+    z0 = (at.mu[index] if index is not None else latent.encode(model, x[None])[0][0]).astype(np.float32)
+    steps = dict(zip(STEPS, widgets.steps_along(
+        meta, z0, [vectors[a] for a in STEPS], [f"{lo} ↔ {hi}" for lo, hi in attributes.ATTRIBUTES.values()],
+        list(STEPS.values()), OPTIONS, "attr_live"), strict=True))
 z1 = z0 + sum(np.float32(steps[a]) * vectors[a].astype(np.float32) for a in vectors)
 before, after = latent.decode(model, np.stack([z0, z1]))
 m0 = figures.cached(("attr_measure", before), lambda: morpho.measure(before))  # the unmoved picture
 m1 = morpho.measure(after)
-judge = catalog.judge(dataset)
-read0, read1 = (latent.judge_top(catalog.model(judge), img, 1)[0] for img in (before, after))
+read0, read1 = (latent.judge_top(judge, img, 1)[0] for img in (before, after))
 
 
 def shown(a: str, m: dict) -> str:
@@ -59,8 +59,9 @@ def shown(a: str, m: dict) -> str:
 with picture:
     c1, c2, c3 = st.columns(3)
     with c1:
-        widgets.show_test_image(catalog.test_images(dataset), index,
-                                f"test #{index}, a {names[at.labels[index]]}", 6)
+        if x is not None:
+            widgets.show_digit(x, "your drawing" if index is None else f"test #{index}, a "
+                               f"{names[at.labels[index]]}", "attr_source", scale=6, download=False)
     with c2:
         widgets.show_digit(before, "decoded from its code", "attr_before", scale=6,
                            alt=widgets.reading(before, dataset, "the digit decoded from its code"))
@@ -76,7 +77,8 @@ with picture:
 
 st.subheader("The directions on the map")
 tips = {a: attributes.arrow(at.plane, z0, vectors[a]) for a in vectors}
-live.latent_map([{"meta": meta, "marks": [{"uv": at.uv[index], "text": f"#{index}"}] + [
+live.latent_map([{"meta": meta, "marks": [{"uv": at.plane.to_plane(z0)[0],
+                                           "text": "yours" if index is None else f"#{index}"}] + [
     {"uv": tips[a][1], "text": attributes.ATTRIBUTES[a][1], "symbol": "circle"} for a in tips],
     "paths": [{"uv": tips[a], "color": "#000", "width": 3, "dash": i == 1} for i, a in enumerate(tips)]}],
     dataset, "attr_map", max_size=440)

@@ -7,7 +7,6 @@ from ui import catalog, figures, frame, live, settings, widgets
 from vae_core import conditional, latent, morpho
 from vae_core.data import class_names
 from vae_core.images import mosaic
-from vae_core.preprocess import ImageProblem, prepare
 
 frame.context()  # MNIST only
 SIZE, CLASS, SEED, DIGIT = (frame.setting(u) for u in ("size", "digit", "seed", "image"))
@@ -57,29 +56,7 @@ frame.say(f"The judge reads **{(read == digit).sum()} of these 8** as a {NAMES[d
           f"class mean names {fig['class_from_code']:.0%} of test digits; chance is 10%)."))
 
 st.subheader("One handwriting, every digit")
-source = st.radio("Whose handwriting", ("a test digit", "your own drawing"), horizontal=True,
-                  key="draw_source")
-x, label = None, None
-if source == "a test digit":
-    at = catalog.atlas(meta)
-    index = widgets.test_image_picker(DIGIT, at, "mnist")
-    images = catalog.test_pictures("mnist", [index])
-    if images is None:
-        widgets.no_data_notice("mnist")
-    else:
-        x, label = images[0], int(at.labels[index])
-else:
-    try:
-        drawn = live.drawing_pad("draw_pad", size=224)
-        x = prepare(drawn)[0] if drawn is not None else None
-    except (ValueError, ImageProblem) as e:
-        st.warning(f"Cannot use the drawing: {str(e).rstrip('.')}. Draw again.")
-    if x is None:
-        st.info("Draw one digit, and say which it is.", icon=":material/draw:")
-    else:
-        guess = int(latent.judge_top(judge, x, 1)[0][0])
-        label = st.selectbox("Which digit did you draw?", range(10), index=guess,
-                             format_func=lambda c: NAMES[c], key="draw_label")
+_, x, label = widgets.chosen_digit(DIGIT, catalog.atlas(meta), "mnist", judge, "draw")
 if x is not None:
     (mu,), _ = latent.encode(model, x[None], [label])
     row = np.concatenate([x[None], conditional.redraw(model, mu[None])[0]])  # the source, then 0 … 9

@@ -239,3 +239,28 @@ def test_draw_me_a_seven_the_judge_reads_sevens_and_the_code_is_drawn_live_as_on
     drag(10, 0.04)
     assert canvas_png(digit) != first and len(frames) == before  # live, no round trip
     page.mouse.up()
+
+
+def test_the_bolder_slider_thickens_the_digit_live_and_the_page_measures_it_on_release(page, app_url):
+    """Attribute vectors in the browser: dragging "thinner ↔ bolder" redraws the digit with no
+    message to the server; letting go, the page measures the decoded picture, thicker than before."""
+    import re
+
+    frames = sent_frames(page)
+    visit(page, f"{app_url}/attributes?image=18")
+    page.wait_for_selector(".ll-slider input", timeout=60_000)
+    assert "thinner" in page.locator(".ll-slider").first.inner_text()
+    digit = page.locator("canvas.ll-digit").first
+    page.wait_for_function("window.__latentLabFrames.length >= 1")
+    drag = press_first_slider(page)
+    before, first = len(frames), canvas_png(digit)
+    drag(12, 0.04)  # towards "bolder", about +1.5 steps
+    assert canvas_png(digit) != first and len(frames) == before  # live, no round trip
+    act(page, page.mouse.up)  # released: the server measures the new step
+    measured = page.locator("p:has-text('Measured on the two decoded pictures')").first
+    expect(measured).not_to_contain_text(re.compile(r"thickness ([\d.]+) px → \*?\1 px"), timeout=30_000)
+    text = measured.inner_text()
+    thick = [float(v) for v in re.search(r"thickness ([\d.]+) px → ([\d.]+) px", text).groups()]
+    assert thick[1] > thick[0] + 0.5, text
+    assert float(page.evaluate("new URL(location).searchParams.get('bold')")) >= 1.0
+    shot(page, "attributes_bolder")

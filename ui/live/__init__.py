@@ -239,9 +239,12 @@ def clicked(key: str) -> dict | None:
 
 
 def live_sliders(meta: dict, z, lo, hi, key: str, on_change, step: float = 0.05,
-                 digit_size: int = 252, label: int | None = None):
-    """Sliders over z that decode in the browser while dragging; `on_change` runs on release.
-    A conditional model's decoder draws the class `label` (its one-hot follows z)."""
+                 digit_size: int = 252, label: int | None = None, along: tuple | None = None):
+    """Sliders over z that decode in the browser while dragging; `on_change` runs on release
+    (the sliders' values are the component's state "z").
+    A conditional model's decoder draws the class `label` (its one-hot follows z).
+    `along=(origin, directions, names)`: the sliders are steps along the directions instead, and
+    the code decoded is origin + Σ z[i] · directions[i]; each slider is labelled by its name."""
     spec = _panel(meta, True)["spec"]
     pid = _send_payload(key, ["sliders", catalog.atlas(meta).key, spec["id"]],
                         lambda: {"spec": spec})
@@ -250,6 +253,10 @@ def live_sliders(meta: dict, z, lo, hi, key: str, on_change, step: float = 0.05,
             "hi": [float(v) for v in hi], "step": step, "digitSize": digit_size}
     if spec.get("classes"):
         data["suffix"] = [float(c == label) for c in range(spec["classes"])]
+    if along is not None:
+        origin, directions, names = along
+        data.update(origin=[float(v) for v in origin], names=list(names),
+                    basis=[[float(v) for v in d] for d in directions])
     return _sliders(key=key, data=_json(data), height=max(len(z) * 32, digit_size) + 8,
                     on_z_change=on_change)
 

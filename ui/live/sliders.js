@@ -1,6 +1,8 @@
 // Live sliders: one range input per latent coordinate; the digit is decoded in the browser on
 // every input event while dragging, and Python learns the final z on release (state "z"). A
-// conditional decoder gets a fixed suffix after z (the one-hot label, data.suffix).
+// conditional decoder gets a fixed suffix after z (the one-hot label, data.suffix). With
+// data.basis the sliders are steps along directions instead: the decoded code is
+// data.origin + Σ value[i] · data.basis[i], and data.names label the sliders.
 
 window.__latentLabFrames = window.__latentLabFrames || []; // decode+draw ms, for benchmarks
 
@@ -19,22 +21,28 @@ function mountSliders(component, payload) {
   row.className = "ll-row";
   root.appendChild(row);
   const list = document.createElement("div");
-  list.className = "ll-sliders";
+  list.className = data.names ? "ll-sliders ll-named" : "ll-sliders";
   row.appendChild(list);
   const digit = document.createElement("canvas");
   digit.className = "ll-digit";
   digit.width = digit.height = D;
   row.appendChild(digit);
   const paint = digitPainter(digit);
-  const z = Float64Array.from(data.z);
+  const z = Float64Array.from(data.z); // the sliders' values
+  const basis = data.basis ? data.basis.map((b) => Float64Array.from(b)) : null;
+  const code = basis ? Float64Array.from(data.origin) : z;
   const suffix = data.suffix || [];
-  const input = new Float64Array(z.length + suffix.length);
-  input.set(suffix, z.length);
+  const input = new Float64Array(code.length + suffix.length);
+  input.set(suffix, code.length);
   const px = new Float64Array(dec.outSize);
 
   function draw() {
     const t0 = performance.now();
-    input.set(z);
+    if (basis) {
+      code.set(data.origin);
+      basis.forEach((b, i) => b.forEach((v, d) => (code[d] += z[i] * v)));
+    }
+    input.set(code);
     paint(dec.decode(input, px));
     window.__latentLabFrames.push(performance.now() - t0);
   }
@@ -44,16 +52,17 @@ function mountSliders(component, payload) {
     const item = document.createElement("label");
     item.className = "ll-slider";
     const name = document.createElement("span");
-    name.textContent = `z${d + 1}`;
+    name.textContent = data.names ? data.names[d] : `z${d + 1}`;
     const input = document.createElement("input");
     Object.assign(input, { type: "range", min: data.lo[d], max: data.hi[d], step: data.step, value: z[d] });
     input.dataset.dim = d;
     const value = document.createElement("span");
     value.className = "ll-value";
-    value.textContent = z[d].toFixed(2);
+    const shown = (v) => (basis && v > 0 ? "+" : "") + v.toFixed(2);
+    value.textContent = shown(z[d]);
     input.addEventListener("input", () => {
       z[d] = parseFloat(input.value);
-      value.textContent = z[d].toFixed(2);
+      value.textContent = shown(z[d]);
       draw();
     });
     input.addEventListener("change", () => setStateValue("z", Array.from(z)));
