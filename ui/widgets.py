@@ -134,10 +134,11 @@ def own_drawing(key: str, judge, dataset: str, size: int = 224) -> tuple[np.ndar
     try:
         drawn = live.drawing_pad(f"{key}_pad", size=size)
         x = prepare(drawn)[0] if drawn is not None else None
+        if x is None:
+            st.info("Draw one digit, and say which it is.", icon=":material/draw:")
     except (ValueError, ImageProblem) as e:
         st.warning(f"Cannot use the drawing: {str(e).rstrip('.')}. Draw again.")
     if x is None:
-        st.info("Draw one digit, and say which it is.", icon=":material/draw:")
         return None, None
     names = class_names(dataset)
     label = st.selectbox("Which digit did you draw?", range(NUM_CLASSES), key=f"{key}_label",

@@ -77,3 +77,31 @@ def test_garbage_in_a_draw_link_falls_back_with_one_notice(params):
     warnings = [w.value for w in at.warning]
     assert len(warnings) == 1 and "not usable" in warnings[0] and len(warnings[0]) < 1000, warnings
     assert len(images(at)) == 3
+
+
+def _data_url(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+def _blank_png() -> bytes:
+    buf = io.BytesIO()
+    Image.new("L", (224, 224), 255).save(buf, "PNG")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("page", ["draw", "attributes"])
+@pytest.mark.parametrize("drawing, says", [(_data_url(_blank_png()), "it is blank"),
+                                           ("data:image/png;base64,bm90IGEgcGljdHVyZQ==", "Cannot use"),
+                                           ("x" * 10_000, "not a PNG data URL")])
+@pytest.mark.reliability("widget state")
+def test_a_drawing_with_no_ink_or_no_picture_falls_back_with_one_notice(page, drawing, says):
+    at = open_page(page)
+    at.radio(key=f"{page[:4]}_source").set_value("your own drawing").run()
+    assert [i.value for i in at.info] == ["Draw one digit, and say which it is."]  # before a stroke
+    at.session_state[f"{page[:4]}_pad"] = {"png": drawing}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    warnings = [w.value for w in at.warning]
+    assert len(warnings) == 1 and says in warnings[0] and "Draw again" in warnings[0], warnings
+    assert not at.info and len(warnings[0]) < 300  # one notice, short whatever came in
+    assert not [s for s in at.selectbox if s.key and s.key.endswith("_label")]  # no "which digit?"
