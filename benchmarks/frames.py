@@ -111,6 +111,10 @@ def _drag_live_slider(browser, url: str, model: str, moves: int, throttle: float
 THROTTLE = 4  # a student's phone, as Lighthouse's mobile setting emulates it
 # where a conditional model's live sliders are: Draw me a … (no picker offers it)
 CONDITIONAL_PAGE = {"mnist_cvae_2d": "draw?size=2", "mnist_cvae_16d": "draw?size=16"}
+# the attribute sliders (steps along directions, decoded in the browser): the page's own model,
+# and the biggest decoder it offers that runs in the browser
+ATTRIBUTE_SLIDERS = {"attributes: mnist_vae_16d": "attributes?model=mnist_vae_16d",
+                     "attributes: mnist_vae_2d": "attributes?model=mnist_vae_2d"}
 
 
 def live_models() -> list[str]:
@@ -134,17 +138,19 @@ def live_models() -> list[str]:
 
 def bench_throttled(moves: int = 200, models: list[str] | None = None) -> dict:
     """Decode + draw per frame while dragging a live slider, with Chromium's CPU slowed
-    THROTTLE times (CDP Emulation.setCPUThrottlingRate): every live model, p95 and p50."""
+    THROTTLE times (CDP Emulation.setCPUThrottlingRate): every live model, and the attribute
+    sliders (ATTRIBUTE_SLIDERS), p95 and p50."""
     from playwright.sync_api import sync_playwright
 
     p95, p50, slowed = {}, {}, []
     with running_app() as url, sync_playwright() as p:
         browser = launch(p)
-        for name in models or live_models():
-            dataset, model = name.split("/")
-            frames = _drag_live_slider(browser, url, model, moves, throttle=THROTTLE, dataset=dataset,
-                                       slowed=slowed, where=CONDITIONAL_PAGE.get(model))
-            name = model
+        runs = [(n.split("/")[1], n.split("/")[0], CONDITIONAL_PAGE.get(n.split("/")[1]))
+                for n in models or live_models()]
+        runs += [] if models else [(name, "mnist", where) for name, where in ATTRIBUTE_SLIDERS.items()]
+        for name, dataset, where in runs:
+            frames = _drag_live_slider(browser, url, name, moves, throttle=THROTTLE, dataset=dataset,
+                                       slowed=slowed, where=where)
             p95[name], p50[name] = quantile(frames, 0.95), quantile(frames, 0.5)
             print(name, f"p50 {p50[name]:.2f} ms, p95 {p95[name]:.2f} ms", file=sys.stderr, flush=True)
         browser.close()

@@ -51,6 +51,11 @@ def mnist_model(meta: dict) -> bool:
     return any_model(meta) and meta["dataset"] == "mnist"
 
 
+def mnist_code(meta: dict) -> bool:
+    """An MNIST model with a latent space, conditional or not (analogies work in either)."""
+    return _family(meta).pages in ("latent", "conditional") and meta["dataset"] == "mnist"
+
+
 def two_d(meta: dict) -> bool:
     return any_model(meta) and meta["latent_dim"] == 2
 
@@ -144,6 +149,10 @@ PAGES: tuple[PageSpec, ...] = (
              links=(s.choice("draw_size", "size", "2", ("2", "16")),
                     s.choice("draw_class", "digit", 7, tuple(range(10))), s.seed("draw_seed"),
                     image("draw_digit"))),
+    PageSpec("analogies", "pages/explore/analogies.py", "Digit analogies", ":material/swap_horiz:",
+             "Explore", mnist_code, datasets=("mnist",), prefer=spread_visible,
+             links=(image("ana_a"), s.integer("ana_b", "b", 0, 0, TEST_IMAGES - 1),
+                    s.integer("ana_c", "c", 0, 0, TEST_IMAGES - 1))),
     PageSpec("dimensions", "pages/explore/dimensions.py", "What each dimension means", ":material/tune:",
              "Explore", datasets=("mnist",),
              links=(s.choice("dims_beta", "beta", "1", ("1", "4")), image("dims_digit"))),

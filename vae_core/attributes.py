@@ -14,6 +14,11 @@ typical bold one.
 For each model, attribute and step, over a seeded sample of test digits moved from their codes:
 the change of the measured attribute of the decoded digit, the share that moved the right way,
 and the share the judge still reads as the same class.
+
+Analogies, "this 3 is to that 3 as this 7 is to …": the answer is the code c + (b − a). Over
+seeded triples (a and b of one class, c of another) the command measures whether the answer's
+strokes change from c's as b's do from a's (Pearson's r of the two changes, the share that
+change the same way) and how often the judge still reads the answer as c's class.
 """
 
 from __future__ import annotations
@@ -30,8 +35,10 @@ ATTRIBUTES = {"thickness": ("thinner", "bolder"), "slant": ("slant left", "slant
               "width": ("narrower", "wider")}
 FRACTION = 0.2
 MODELS = ("mnist_vae_2d", "mnist_ae_2d", "mnist_vae_16d", "mnist_ae_16d", "mnist_vae_20d")
+CONDITIONAL = ("mnist_cvae_2d", "mnist_cvae_16d")  # analogies only
 STEPS = (-1.0, 1.0)
 SAMPLE = 1000
+ANALOGIES = 500  # seeded triples a model
 
 
 def direction(codes: np.ndarray, values: np.ndarray, labels: np.ndarray,
@@ -72,12 +79,70 @@ def arrow(plane, z0, vector, step: float = 1.0, head: float = 0.2) -> np.ndarray
     return np.stack([a, b, left, b, right]).astype(np.float32)
 
 
-def pictures(model, judge, codes: np.ndarray) -> dict:
-    """Decode codes: each picture's morphometrics and the judge's class."""
+def pictures(model, judge, codes: np.ndarray, y=None) -> dict:
+    """Decode codes (with the classes y, for a conditional model): each picture's morphometrics
+    and the judge's class."""
     from .latent import decode, judge_probabilities
 
-    images = decode(model, codes)
+    images = decode(model, codes, y=y)
     return {"morpho": morpho.measure_many(images), "class": judge_probabilities(judge, images).argmax(1)}
+
+
+def analogy(a, b, c) -> np.ndarray:
+    """"a is to b as c is to …": the code c + (b − a)."""
+    return np.asarray(c) + (np.asarray(b) - np.asarray(a))
+
+
+def analogy_triples(labels: np.ndarray, n: int = ANALOGIES, seed: int = 0) -> tuple[np.ndarray, ...]:
+    """n seeded triples of test indices (a, b, c): a ≠ b of one class, c of another class."""
+    labels = np.asarray(labels)
+    rng = np.random.default_rng(seed)
+    members = [np.flatnonzero(labels == k) for k in range(int(labels.max()) + 1)]
+    same = rng.integers(0, len(members), n)
+    other = (same + rng.integers(1, len(members), n)) % len(members)
+    ab = np.array([rng.choice(members[k], 2, replace=False) for k in same])
+    return ab[:, 0], ab[:, 1], np.array([rng.choice(members[k]) for k in other])
+
+
+def example_pair(values: np.ndarray, labels: np.ndarray, cls: int) -> tuple[int, int]:
+    """Two test digits of one class for a first analogy: a thin, upright one and a bold one that
+    slants right (each the digit nearest its target: thickness at the class's 20th or 80th
+    percentile, slant at its median or 80th percentile)."""
+    k, s = morpho.ATTRIBUTES.index("thickness"), morpho.ATTRIBUTES.index("slant")
+    idx = np.flatnonzero((np.asarray(labels) == cls) & np.isfinite(values).all(1))
+    v = values[idx][:, [k, s]]
+    scale = v.std(0)
+
+    def nearest(q_thick: float, q_slant: float) -> int:
+        target = np.array([np.percentile(v[:, 0], q_thick), np.percentile(v[:, 1], q_slant)])
+        return int(idx[np.argmin((((v - target) / scale) ** 2).sum(1))])
+
+    return nearest(20, 50), nearest(80, 80)
+
+
+def analogies(model, judge, codes: np.ndarray, labels: np.ndarray, n: int = ANALOGIES, seed: int = 0) -> dict:
+    """Over n seeded triples (`analogy_triples`): for each attribute, how the measured change from
+    c to the answer follows that from a to b (Pearson's r, least-squares slope through 0, share
+    changed the same way), and the share of answers the judge reads as the class it read for c.
+    A conditional model's codes are given their labels (its atlas's), and the answer c's."""
+    from .families import of
+
+    labels = np.asarray(labels)
+    ia, ib, ic = analogy_triples(labels, n, seed)
+    za, zb, zc = (np.asarray(codes, np.float32)[i] for i in (ia, ib, ic))
+    ya, yb, yc = (labels[i] if of(model).conditional else None for i in (ia, ib, ic))
+    pa, pb, pc, pd = (pictures(model, judge, z, y) for z, y in
+                      ((za, ya), (zb, yb), (zc, yc), (analogy(za, zb, zc), yc)))
+    out = {"n": int(n), "class_kept": float((pd["class"] == pc["class"]).mean()), "attributes": {}}
+    for attribute in ATTRIBUTES:
+        k = morpho.ATTRIBUTES.index(attribute)
+        asked, got = pb["morpho"][:, k] - pa["morpho"][:, k], pd["morpho"][:, k] - pc["morpho"][:, k]
+        ok = np.isfinite(asked) & np.isfinite(got)
+        asked, got = asked[ok], got[ok]
+        out["attributes"][attribute] = {
+            "r": float(np.corrcoef(asked, got)[0, 1]), "slope": float(asked @ got / (asked @ asked)),
+            "same_way": float((np.sign(asked) == np.sign(got)).mean()), "n": int(ok.sum())}
+    return out
 
 
 def effect(before: dict, after: dict, attribute: str, step: float) -> dict:
@@ -95,25 +160,31 @@ def effect(before: dict, after: dict, attribute: str, step: float) -> dict:
             "n": int(ok.sum())}
 
 
-def report(folder, root=None, sample: int = SAMPLE, steps=STEPS, models=MODELS, seed: int = 0,
-           progress: bool = True) -> dict:
+def report(folder, root=None, sample: int = SAMPLE, steps=STEPS, models=(*MODELS, *CONDITIONAL), seed: int = 0,
+           progress: bool = True, triples: int = ANALOGIES) -> dict:
     from tqdm import tqdm
 
     from .atlas import open_atlas
     from .checkpoint import load_model
+    from .families import of
 
     folder = Path(folder)
     measured = morpho.load(folder / "atlas" / "mnist_morpho.npz")
     judge = load_model(folder / "mnist_judge.safetensors")
     pick = np.sort(np.random.default_rng(seed).choice(len(measured["labels"]), sample, replace=False))
     out = {"fraction": FRACTION, "sample": sample, "steps": list(steps), "units": "pixels, slant in radians",
-           "attributes": {a: list(words) for a, words in ATTRIBUTES.items()}, "models": {}}
+           "attributes": {a: list(words) for a, words in ATTRIBUTES.items()}, "analogies": triples,
+           "models": {}}
     names = [n for n in models if (folder / f"{n}.safetensors").is_file()]
     for name in tqdm(names, desc="attributes", disable=not progress, file=sys.stderr):
         model, at = load_model(folder / f"{name}.safetensors"), open_atlas(folder / f"{name}.safetensors")
+        entry = out["models"][name] = {"latent_dim": int(at.mu.shape[1])}
+        entry["analogies"] = analogies(model, judge, at.mu, measured["labels"], triples, seed)
+        if of(model).conditional:  # analogies only: no attribute vectors for a code without class
+            continue
         codes = at.mu[pick].astype(np.float32)
         before = pictures(model, judge, codes)
-        entry = out["models"][name] = {"latent_dim": int(at.mu.shape[1]), "vectors": {}}
+        entry["vectors"] = {}
         for attribute, vector in vectors(at.mu, measured).items():
             v = entry["vectors"][attribute] = {"vector": vector.tolist(),
                                                "norm": float(np.linalg.norm(vector)), "steps": {}}
@@ -126,9 +197,11 @@ def report(folder, root=None, sample: int = SAMPLE, steps=STEPS, models=MODELS, 
 def main(argv=None) -> int:
     p = report_args.parser("vae_core.attributes", __doc__, "attributes_mnist.json")
     p.add_argument("--sample", type=int, default=SAMPLE, help="seeded test digits moved")
-    p.add_argument("--models", nargs="+", default=list(MODELS))
+    p.add_argument("--models", nargs="+", default=[*MODELS, *CONDITIONAL])
+    p.add_argument("--analogies", type=int, default=ANALOGIES, help="seeded analogy triples a model")
     args = p.parse_args(argv)
-    out = report(args.dir, sample=args.sample, models=args.models, progress=not args.no_progress)
+    out = report(args.dir, sample=args.sample, models=args.models, progress=not args.no_progress,
+                 triples=args.analogies)
     report_args.write(out, args, "attributes_mnist.json")
     return 0
 

@@ -30,6 +30,8 @@ STEPS = (
      "and read what was measured on the picture."),
     ("draw", "Ask a conditional VAE for a 7 and get 7s; then see one digit's handwriting, or your "
      "own drawing's, written as every digit."),
+    ("analogies", "This 3 is to that 3 as this 7 is to …? Arithmetic on codes, and whether the "
+     "answer's strokes changed as asked, measured."),
     ("dimensions", "Move each latent dimension on its own, at β = 1 and β = 4: which one carries the "
      "slant, which the thickness, and how cleanly, measured."),
     ("interpolate", "Walk from one digit to another in a straight line; press Random pair."),

@@ -26,6 +26,7 @@ PICTURE = {
     "latent_size": "figure.ll-figure svg.ll-chart",
     "dimensions": "figure.ll-figure:has(figcaption:text('a row per dimension')) img",
     "draw": "figure.ll-figure:has(figcaption:text('8 codes z')) img",
+    "analogies": "figure.ll-figure:has(figcaption:text('the answer')) img",
 }
 
 

@@ -168,6 +168,7 @@ ODD_STATE = [
     ("latent_size", {"size_seed": 10**12}),
     ("dimensions", {"dims_beta": "lava", "dims_digit": 10**9}),
     ("draw", {"draw_size": "3", "draw_class": 11, "draw_seed": -1, "draw_digit": -5}),
+    ("analogies", {"ana_a": 10**9, "ana_b": float("nan"), "ana_c": -1}),
 ]
 
 
