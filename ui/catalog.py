@@ -51,16 +51,18 @@ def warm(offered=None) -> dict | None:
     return first
 
 
-def release_memory():
-    """Hand freed heap pages back to the OS after a big one-off computation (glibc only): a
-    server that decoded a whole test set once would otherwise look that much bigger for life."""
+def release_memory() -> bool:
+    """Hand whole free heap pages back to the OS (glibc's malloc_trim; ui.server calls it every
+    second): a server that decoded a whole test set once would otherwise look that much bigger
+    for life. Returns whether any memory was handed back (False where the C library has no
+    such call)."""
     import ctypes
     import ctypes.util
 
     try:
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+        return bool(ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0))
     except (OSError, AttributeError):  # not glibc: nothing to do
-        pass
+        return False
 
 
 @st.cache_resource(show_spinner=False)
@@ -71,7 +73,7 @@ def catalog() -> tuple[list[dict], list]:
     return result
 
 
-@st.cache_resource(show_spinner="Loading the model…", max_entries=6)
+@st.cache_resource(show_spinner="Loading the model…", max_entries=4)  # the most a page decodes with
 def _model(path: str):
     return load_model(path)
 
@@ -98,11 +100,15 @@ def morphometrics(dataset: str) -> dict | None:
     return morpho.load(path) if path.is_file() else None
 
 
+def has_study_model(name: str) -> bool:
+    """Whether checkpoints/study/ holds this run (without loading it)."""
+    return (CHECKPOINTS / "study" / f"{name}.safetensors").is_file()
+
+
 def study_model(name: str):
     """A model of checkpoints/study/ (runs measured for a lesson, offered by no picker): shared
     and read-only, or None where the file is missing."""
-    path = CHECKPOINTS / "study" / f"{name}.safetensors"
-    return _model(str(path)) if path.is_file() else None
+    return _model(str(CHECKPOINTS / "study" / f"{name}.safetensors")) if has_study_model(name) else None
 
 
 @st.cache_resource(show_spinner="Encoding the test images…", max_entries=2)

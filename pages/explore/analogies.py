@@ -6,7 +6,7 @@ import math
 import numpy as np
 import streamlit as st
 
-from ui import catalog, frame, widgets
+from ui import catalog, figures, frame, widgets
 from vae_core import attributes, latent, morpho
 from vae_core.data import class_names
 from vae_core.families import of
@@ -45,7 +45,7 @@ labels = at.labels[[ia, ib, ic]].astype(int)
 za, zb, zc = at.mu[[ia, ib, ic]].astype(np.float32)
 y = (*labels, labels[2]) if of(meta).conditional else None  # the answer is drawn as c's class
 shown = latent.decode(model, np.stack([za, zb, zc, attributes.analogy(za, zb, zc)]), y=y)
-m = morpho.measure_many(shown)
+m = figures.cached(("analogy_m", shown), lambda: morpho.measure_many(shown))
 read, p = (lambda r: (int(r.argmax()), float(r.max())))(latent.judge_probabilities(
     catalog.model(catalog.judge("mnist")), shown[3:])[0])
 

@@ -48,7 +48,7 @@ with controls:
 z1 = z0 + sum(np.float32(steps[a]) * vectors[a].astype(np.float32) for a in vectors)
 before, after = latent.decode(model, np.stack([z0, z1]))
 m0 = figures.cached(("attr_measure", before), lambda: morpho.measure(before))  # the unmoved picture
-m1 = morpho.measure(after)
+m1 = figures.cached(("attr_measure", after), lambda: morpho.measure(after))  # a rerun: the same picture
 read0, read1 = (latent.judge_top(judge, img, 1)[0] for img in (before, after))
 
 

@@ -23,7 +23,7 @@ if not F.get("runs"):
     st.error("This page needs checkpoints/eval/loss_bookkeeping.json: run `python -m vae_core.study "
              "bookkeeping`.")
     st.stop()
-if any(catalog.study_model(F["runs"][k]["name"]) is None for k in RUNS):
+if not all(catalog.has_study_model(F["runs"][k]["name"]) for k in RUNS):
     st.error("This page needs the runs of checkpoints/study/: `python -m vae_core.recipes train "
              "study/mnist_vae_16d_mean …` (checkpoints/INDEX.md lists the commands).")
     st.stop()

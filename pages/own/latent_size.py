@@ -23,7 +23,7 @@ frame.intro(
 if not F.get("sizes"):
     st.error("This page needs checkpoints/eval/latent_sizes.json: run `python -m vae_core.study sizes`.")
     st.stop()
-if any(catalog.study_model(r["name"]) is None for r in F["sizes"]):
+if not all(catalog.has_study_model(r["name"]) for r in F["sizes"]):
     st.error("This page needs the runs of checkpoints/study/ (checkpoints/INDEX.md lists their commands).")
     st.stop()
 frame.declare(SEED)

@@ -35,6 +35,29 @@ def test_malloc_arenas_are_limited_where_glibc_allows_it():
     assert server.limit_malloc_arenas() == (platform.libc_ver()[0] == "glibc")
 
 
+def test_freed_memory_goes_back_to_the_kernel_where_glibc_allows_it():
+    import platform
+
+    if platform.libc_ver()[0] != "glibc":
+        assert not catalog.release_memory()
+        return
+
+    def rss_mb() -> float:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * 4096 / 2**20
+
+    catalog.release_memory()
+    base = rss_mb()
+    # many small blocks (below glibc's mmap threshold, so they live in the arena), the last kept:
+    # freeing the others leaves free pages under a block in use, which only a trim gives back
+    blocks = [bytearray(64 * 1024) for _ in range(1500)]
+    kept = blocks[-1]
+    del blocks
+    held = rss_mb()
+    assert held - base > 50  # glibc kept the freed ~94 MB
+    assert catalog.release_memory() and rss_mb() < held - 50, (base, held, rss_mb())
+    assert len(kept) == 64 * 1024
+
+
 def test_the_servers_own_imports_leave_torch_to_the_warming_thread():
     """What the server imports before it listens (app.py's imports: ui.server, the registry, the
     settings and the light engine modules they name) must not import torch: it takes 1.3-3 s,

@@ -86,8 +86,14 @@ _pad = st.components.v2.component(
 
 
 @st.cache_resource(show_spinner=False, max_entries=6)
-def _decoder(key: str, _model) -> dict:
-    return decoder_spec(_model)
+def _decoder(key: str, _load) -> dict | None:
+    """The browser's decoder spec of the model `_load()` returns, or None where its decoder
+    cannot run in the browser; keyed by its atlas's key, so that a cached answer loads no model
+    (the model cache holds only the few a page decodes with on the server)."""
+    try:
+        return decoder_spec(_load())
+    except ValueError:
+        return None
 
 
 def _panel(meta: dict, live: bool) -> dict:
@@ -102,7 +108,9 @@ def _panel(meta: dict, live: bool) -> dict:
         "axis": "PC" if at.latent_dim > 2 else "z",
     }
     if live:
-        panel["spec"] = _decoder(at.key, catalog.model(meta))
+        panel["spec"] = _decoder(at.key, lambda: catalog.model(meta))
+        if panel["spec"] is None:
+            raise ValueError(f"{meta['name']}: its decoder cannot run in the browser")
     return panel
 
 
@@ -124,11 +132,7 @@ def _send_payload(key: str, parts: list, build) -> str:
 
 def available(meta: dict) -> bool:
     """Whether this model's decoder can run in the browser."""
-    try:
-        _decoder(catalog.atlas(meta).key, catalog.model(meta))
-        return True
-    except ValueError:
-        return False
+    return _decoder(catalog.atlas(meta).key, lambda: catalog.model(meta)) is not None
 
 
 def enabled(*metas: dict) -> bool:
