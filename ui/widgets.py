@@ -146,19 +146,40 @@ def own_drawing(key: str, judge, dataset: str, size: int = 224) -> tuple[np.ndar
     return x, int(label)
 
 
-def chosen_digit(index: settings.Setting, at: Atlas, dataset: str, judge, key: str):
-    """"A test digit" (`test_image_picker`) or "your own drawing" (`own_drawing`): the test
-    index (None for a drawing), the picture (None until there is one, or where the test images
-    are not on this machine, with a notice) and its label."""
-    own = st.radio("The digit", ("a test digit", "your own drawing"), horizontal=True,
-                   key=f"{key}_source") == "your own drawing"
-    if own:
+SPOT = "the spot you clicked on the map"
+
+
+def chosen_digit(index: settings.Setting, at: Atlas, dataset: str, judge, key: str, spot: bool = False):
+    """"A test digit" (`test_image_picker`), "your own drawing" (`own_drawing`) or, with
+    `spot`, SPOT (the page keeps the spot): the test index (None otherwise), the picture (None
+    until there is one, for a spot, or where the test images are not on this machine, with a
+    notice) and its label. The choice is st.session_state[f"{key}_source"]."""
+    choices = ("a test digit", "your own drawing", *((SPOT,) if spot else ()))
+    if st.session_state.get(f"{key}_source") not in choices:
+        st.session_state.pop(f"{key}_source", None)
+    source = st.radio("The digit", choices, horizontal=True, key=f"{key}_source")
+    if source == SPOT:
+        return None, None, None
+    if source == "your own drawing":
         return None, *own_drawing(key, judge, dataset)
     i = test_image_picker(index, at, dataset)
     images = catalog.test_pictures(dataset, [i])
     if images is None:
         no_data_notice(dataset)
     return i, None if images is None else images[0], int(at.labels[i])
+
+
+def map_spot(map_key: str, key: str, scope: str):
+    """A spot clicked on the map `map_key` as the digit `chosen_digit(..., key)` starts from:
+    (the spot kept for `scope`, e.g. a model, or None; the map's on_click, which keeps the spot
+    and chooses SPOT)."""
+    store = f"{key}_spot_{scope}"
+
+    def keep():
+        if (c := live.clicked(map_key)) is not None:
+            st.session_state.update({store: c["uv"], f"{key}_source": SPOT})
+
+    return st.session_state.get(store), keep
 
 
 def steps_along(meta: dict, origin: np.ndarray, directions: list, names: list[str], steps: list,

@@ -160,8 +160,8 @@ def effect(before: dict, after: dict, attribute: str, step: float) -> dict:
             "n": int(ok.sum())}
 
 
-def report(folder, root=None, sample: int = SAMPLE, steps=STEPS, models=(*MODELS, *CONDITIONAL), seed: int = 0,
-           progress: bool = True, triples: int = ANALOGIES) -> dict:
+def report(folder, root=None, sample: int = SAMPLE, steps=STEPS, models=(*MODELS, *CONDITIONAL),
+           seed: int = 0, progress: bool = True, triples: int = ANALOGIES) -> dict:
     from tqdm import tqdm
 
     from .atlas import open_atlas

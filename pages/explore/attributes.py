@@ -28,27 +28,27 @@ frame.intro(
     "(Castro et al. 2019), on the test digits to find the directions, and on the decoded picture "
     "to check that it changed as asked."
 )
-measured = catalog.morphometrics(dataset)
-if measured is None:
-    st.error("This page needs the test set's measurements: `python -m vae_core.morpho --dataset mnist "
-             "--out checkpoints/atlas/mnist_morpho.npz`.")
+if (measured := catalog.morphometrics(dataset)) is None:
+    st.error("This page needs `python -m vae_core.morpho --dataset mnist --out "
+             "checkpoints/atlas/mnist_morpho.npz`.")
     st.stop()
 frame.declare(DIGIT, *STEPS.values())
 vectors = figures.cached(("attr_vectors", meta["name"], at.mu), lambda: attributes.vectors(at.mu, measured))
 judge = catalog.model(catalog.judge(dataset))
 controls, picture = frame.slots()
+spot, on_map_click = widgets.map_spot("attr_map", "attr", meta["name"])  # a click on the map below
 with controls:
-    index, x, _ = widgets.chosen_digit(DIGIT, at, dataset, judge, "attr")
-    if index is None and x is None:
+    index, x, _ = widgets.chosen_digit(DIGIT, at, dataset, judge, "attr", spot=spot is not None)
+    if index is None and x is None and st.session_state["attr_source"] != widgets.SPOT:
         st.stop()
-    z0 = (at.mu[index] if index is not None else latent.encode(model, x[None])[0][0]).astype(np.float32)
+    z0 = (at.mu[index] if index is not None else latent.encode(model, x[None])[0][0] if x is not None
+          else at.plane.to_latent(spot)[0]).astype(np.float32)
     steps = dict(zip(STEPS, widgets.steps_along(
         meta, z0, [vectors[a] for a in STEPS], [f"{lo} ↔ {hi}" for lo, hi in attributes.ATTRIBUTES.values()],
         list(STEPS.values()), OPTIONS, "attr_live"), strict=True))
 z1 = z0 + sum(np.float32(steps[a]) * vectors[a].astype(np.float32) for a in vectors)
 before, after = latent.decode(model, np.stack([z0, z1]))
-m0 = figures.cached(("attr_measure", before), lambda: morpho.measure(before))  # the unmoved picture
-m1 = figures.cached(("attr_measure", after), lambda: morpho.measure(after))  # a rerun: the same picture
+m0, m1 = (figures.cached(("attr_measure", p), lambda p=p: morpho.measure(p)) for p in (before, after))
 read0, read1 = (latent.judge_top(judge, img, 1)[0] for img in (before, after))
 
 
@@ -77,14 +77,15 @@ with picture:
 
 st.subheader("The directions on the map")
 tips = {a: attributes.arrow(at.plane, z0, vectors[a]) for a in vectors}
-live.latent_map([{"meta": meta, "marks": [{"uv": at.plane.to_plane(z0)[0],
-                                           "text": "yours" if index is None else f"#{index}"}] + [
+mark = f"#{index}" if index is not None else "yours" if x is not None else "spot"
+live.latent_map([{"meta": meta, "marks": [{"uv": at.plane.to_plane(z0)[0], "text": mark}] + [
     {"uv": tips[a][1], "text": attributes.ATTRIBUTES[a][1], "symbol": "circle"} for a in tips],
     "paths": [{"uv": tips[a], "color": "#000", "width": 3, "dash": i == 1} for i, a in enumerate(tips)]}],
-    dataset, "attr_map", max_size=440)
+    dataset, "attr_map", max_size=440, on_click=on_map_click)
 frame.say("Each arrow is one step (+1) from this digit's code along a direction, to where the label "
           "names" + (": the map's plane is the codes' first two principal components, so a step in "
-                     f"{at.latent_dim} dimensions shows as its shadow on it." if at.latent_dim > 2 else "."))
+                     f"{at.latent_dim} dimensions shows as its shadow on it." if at.latent_dim > 2 else ".")
+          + " Click the map to start from any spot on it.")
 
 st.subheader("Over 1,000 test digits")
 effects = catalog.figures_file("attributes_mnist")

@@ -264,3 +264,18 @@ def test_the_bolder_slider_thickens_the_digit_live_and_the_page_measures_it_on_r
     assert thick[1] > thick[0] + 0.5, text
     assert float(page.evaluate("new URL(location).searchParams.get('bold')")) >= 1.0
     shot(page, "attributes_bolder")
+
+
+def test_a_click_on_the_attribute_map_starts_the_steps_from_that_spot(page, app_url):
+    visit(page, f"{app_url}/attributes?image=18")
+    measured = page.locator("p:has-text('Measured on the two decoded pictures')").first
+    before = measured.inner_text()
+    over = page.locator("canvas.ll-over").last  # the map of the directions
+    over.scroll_into_view_if_needed()
+    box = over.bounding_box()
+    act(page, lambda: page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.2))
+    expect(page.get_by_text("the spot you clicked on the map")).to_be_visible(timeout=30_000)
+    checked = page.locator("[data-testid='stRadio'] input:checked").first
+    assert checked.evaluate("e => e.closest('label').innerText") == "the spot you clicked on the map"
+    expect(measured).not_to_have_text(before, timeout=30_000)  # a new digit, measured
+    assert page.locator("[data-testid='stException']").count() == 0

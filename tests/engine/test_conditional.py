@@ -73,5 +73,6 @@ def test_the_readme_and_the_model_notes_quote_the_measured_figures(shipped):
                  f"{two['twin']['class_from_code']:.0%}"):
         assert said in readme, said
     notes = " ".join((REPO / "docs" / "models.md").read_text().split())
-    assert f"60 epochs: {two['test']['neg_elbo']:.1f} nats against {two['twin']['test']['neg_elbo']:.1f}" in notes
+    two_said = f"60 epochs: {two['test']['neg_elbo']:.1f} nats against {two['twin']['test']['neg_elbo']:.1f}"
+    assert two_said in notes
     assert f"({big['test']['neg_elbo']:.1f} nats; the twin {big['twin']['test']['neg_elbo']:.1f})" in notes

@@ -9,7 +9,7 @@ import pytest
 from helpers import CHECKPOINTS
 from test_app import images, open_page, said
 
-from vae_core import attributes, latent, load_model, morpho
+from vae_core import latent, load_model, morpho
 from vae_core.atlas import open_atlas
 from vae_core.data import class_names
 

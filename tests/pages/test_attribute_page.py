@@ -82,3 +82,21 @@ def test_garbage_in_an_attributes_link_falls_back_with_one_notice(params):
     if params.get("bold") == "0.3":  # a usable value is kept, put on the slider's steps
         assert at.session_state["attr_bold"] == 0.25
     assert len(warnings) == 1 and "not usable" in warnings[0] and len(warnings[0]) < 1000, warnings
+
+
+def test_a_spot_clicked_on_the_map_is_the_digit_the_steps_start_from():
+    from ui.widgets import SPOT
+
+    assert SPOT not in open_page("attributes").radio(key="attr_source").options  # no click, no spot
+    name, uv = "mnist_vae_16d", np.array([0.5, -1.0], np.float32)  # the page's first model
+    # what a click on the map keeps (widgets.map_spot): the spot, for this model, and the choice
+    at = open_page("attributes", **{f"attr_spot_{name}": uv, "attr_source": SPOT, "attr_bold": 1.0})
+    assert not at.exception and at.radio(key="attr_source").value == SPOT
+    path = CHECKPOINTS / f"{name}.safetensors"
+    atlas, model = open_atlas(path), load_model(path)
+    vectors = attributes.vectors(atlas.mu, morpho.load(CHECKPOINTS / "atlas" / "mnist_morpho.npz"))
+    z0 = atlas.plane.to_latent(uv)[0].astype(np.float32)
+    before, after = latent.decode(model, np.stack([z0, z0 + vectors["thickness"].astype(np.float32)]))
+    m0, m1 = morpho.measure(before), morpho.measure(after)
+    assert f"thickness {m0['thickness']:.1f} px → **{m1['thickness']:.1f} px**" in said(at)
+    assert len(images(at)) >= 2  # the spot's decoded picture and the one after the steps
