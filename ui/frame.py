@@ -142,7 +142,8 @@ def _model_from_link():
 
 
 def _model_picker(spec: registry.PageSpec, dataset: str) -> dict:
-    choices = [m for m in catalog.models(dataset, which=catalog.anything) if spec.models(m)]  # its own test
+    # every family: the page's own filter decides (Digit analogies offers the conditional VAEs)
+    choices = [m for m in catalog.models(dataset, which=catalog.anything) if spec.models(m)]
     names = [m["name"] for m in choices]
     key = f"model@{spec.key}"  # one widget per page: each page offers its own models
     preferred = st.session_state.get(MODEL)  # the user's last pick, on any page
