@@ -84,7 +84,12 @@ TERMS: tuple[Term, ...] = (
     Term("Posterior collapse", "collapse", ("collapse", "collapses"),
          "When a VAE's encoder stops sending information: every q(z | x) equals the prior, the "
          "KL is about 0, and the decoder draws nearly the same picture whatever the input. A KL "
-         "weighed too heavily causes it, as a reconstruction averaged over pixels does (β = 784)."),
+         "weighed too heavily causes it, as a reconstruction averaged over pixels does (β = 784); "
+         "so, in part, does a decoder that can draw without z (an autoregressive one)."),
+    Term("Autoregressive decoder", "autoregressive", ("autoregressive",),
+         "A decoder that draws a picture one pixel at a time, each pixel given z and the pixels "
+         "drawn before it (as MADE and PixelCNN do). It can draw much of a digit by itself, so a "
+         "VAE with one needs less from its code."),
     Term("Active units", "active-units", ("active units", "active unit", "units active"),
          "The latent dimensions a VAE uses: those whose encoder mean E_q[z] varies over the test "
          "images by more than 0.01 (variance; Burda et al. 2016). An inactive one stays at the "

@@ -88,6 +88,7 @@ LOSS_VARIANTS = ("reconstruction only (β = 0)", "β = 0.5", "β = 1 (the VAE)",
 STEP = 2.0  # attribute vectors: a step of 1 is the whole thin-to-bold difference of a class
 UNITS = ("nats per image", "nats per pixel", "bits per dimension")
 COLLAPSE_RUNS = ("mean", "warmup", "freebits")
+STRONG_RUNS = ("ar", "warmup", "freebits")
 FRAME_PARAMS = ("dataset", "model", "presenter", "live")  # what the frame reads from any link
 
 
@@ -183,6 +184,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("collapse", "pages/own/collapse.py", "Sum or mean? Collapse", ":material/compress:",
              "Your own model", datasets=("mnist",),
              links=(s.choice("collapse_run", "run", "mean", COLLAPSE_RUNS), s.seed("collapse_seed"))),
+    PageSpec("strong_decoder", "pages/own/strong_decoder.py", "When the decoder draws alone",
+             ":material/draw:", "Your own model", datasets=("mnist",),
+             links=(s.choice("strong_run", "run", "ar", STRONG_RUNS), s.seed("strong_seed"))),
     PageSpec("latent_size", "pages/own/latent_size.py", "How big should z be?",
              ":material/stacked_bar_chart:",
              "Your own model", datasets=("mnist",), links=(s.seed("size_seed"),)),

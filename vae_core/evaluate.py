@@ -45,7 +45,7 @@ def elbo_terms(model, x, samples: int = 10, generator: torch.Generator | None = 
     for _ in range(samples):
         eps = torch.randn(mu.shape, generator=generator)
         z = model.reparameterize(mu, logvar, eps)
-        recon += reconstruction_nll(fam.decode_logits(model, z, y), x).double() / samples
+        recon += reconstruction_nll(fam.decode_logits(model, z, y, x), x).double() / samples
     kl = kl_per_dimension(mu, logvar)
     return {"recon": recon.numpy(), "kl_dims": kl.numpy(), "kl": kl.double().sum(1).numpy(),
             "mu": mu.numpy(), "sigma": torch.exp(0.5 * logvar).numpy()}
@@ -59,7 +59,7 @@ def evaluate_autoencoder(model, x, samples: int = 10, seed: int = 0, batch_size:
     recon_sum = kl_sum = 0.0
     for xb, yb in _batches(x, batch_size, y):
         if not fam.stochastic:
-            recon_sum += reconstruction_nll(fam.decode_logits(model, fam.encode(model, xb, yb), yb),
+            recon_sum += reconstruction_nll(fam.decode_logits(model, fam.encode(model, xb, yb), yb, xb),
                                             xb).sum().item()
             continue
         terms = elbo_terms(model, xb, samples, gen, yb)
@@ -94,8 +94,10 @@ def iwae_bound(model, x, k: int = 100, seed: int = 0, batch_size: int = 100, y=N
         mu, logvar = fam.encode(model, xb, yb)
         eps = torch.randn((k, *mu.shape), generator=gen)
         z = mu + torch.exp(0.5 * logvar) * eps  # (k, B, D)
-        logits = fam.decode_logits(model, z.reshape(-1, mu.shape[1]), None if yb is None else yb.repeat(k))
-        log_px_z = -reconstruction_nll(logits, xb.repeat(k, 1, 1, 1)).view(k, -1)
+        xk = xb.repeat(k, 1, 1, 1)
+        yk = None if yb is None else yb.repeat(k)
+        logits = fam.decode_logits(model, z.reshape(-1, mu.shape[1]), yk, xk)
+        log_px_z = -reconstruction_nll(logits, xk).view(k, -1)
         log_pz = log_normal(z, torch.zeros_like(z), torch.zeros_like(z))
         # log q(z|x) from eps itself: (z - mu)^2 / sigma^2 would be 0 * inf for a tiny sigma
         log_qz = -0.5 * torch.sum(math.log(2 * math.pi) + logvar + eps.pow(2), dim=-1)

@@ -9,7 +9,7 @@ models.py and one `register` line here.
 
     from vae_core import families
     families.of(model).stochastic        # a model, a checkpoint's metadata, or a kind
-    families.KINDS                       # ("vae", "ae", "cvae", "classifier")
+    families.KINDS                       # ("vae", "ae", "cvae", "arvae", "classifier")
 """
 
 from __future__ import annotations
@@ -30,8 +30,11 @@ class Family:
     latent: bool  # has a latent space (encode, decode, an atlas, a map)
     stochastic: bool = False  # q(z|x) = N(μ, σ²) with a KL to the prior N(0, I): sample the prior
     conditional: bool = False  # encode(x, y) and decode(z, y), y a class index
+    # p(x|z) needs the image itself (each pixel given the ones before): decode_logits(z, x)
+    autoregressive: bool = False
     # Which pages offer it: "latent" pages take any unconditional model with a latent space; a
-    # conditional model needs a page that gives the decoder its label; a judge is no page's model.
+    # conditional model needs a page that gives the decoder its label; a judge is no page's model;
+    # a "study" model only the page made for it (its decoder draws a pixel at a time).
     pages: str = "latent"
 
     # How a model of the family encodes and decodes, with the condition y where it takes one
@@ -40,7 +43,10 @@ class Family:
         """(mu, logvar) for a stochastic family, the code z for a deterministic one."""
         return model.encode(x, y) if self.conditional else model.encode(x)
 
-    def decode_logits(self, model, z, y=None):
+    def decode_logits(self, model, z, y=None, x=None):
+        """The logits of p(x|z) (given y); an autoregressive family needs the image x they score."""
+        if self.autoregressive:
+            return model.decode_logits(z, x)
         return model.decode_logits(z, y) if self.conditional else model.decode_logits(z)
 
     def decode(self, model, z, y=None):
@@ -60,6 +66,8 @@ register(Family("vae", "VAE", models.VAE, AutoencoderConfig, latent=True, stocha
 register(Family("ae", "autoencoder", models.AE, AutoencoderConfig, latent=True))
 register(Family("cvae", "conditional VAE", models.CVAE, AutoencoderConfig, latent=True, stochastic=True,
                 conditional=True, pages="conditional"))
+register(Family("arvae", "VAE with an autoregressive decoder", models.ARVAE, AutoencoderConfig,
+                latent=True, stochastic=True, autoregressive=True, pages="study"))
 register(Family("classifier", "classifier", models.Classifier, ClassifierConfig, latent=False, pages="judge"))
 KINDS = tuple(FAMILIES)
 

@@ -1,7 +1,7 @@
-"""The VAE, the plain autoencoder (same encoder and decoder), the conditional VAE and the judge
-classifier. Each model owns its loss: `model.loss(x, y, ...)` returns the training objective and
-its parts (nanoGPT's model returns its loss the same way), so the training loop knows no kind.
-vae_core.families registers each class as a family."""
+"""The VAE, the plain autoencoder (same encoder and decoder), the conditional VAE, the VAE with an
+autoregressive decoder, and the judge classifier. Each model owns its loss: `model.loss(x, y,
+...)` returns the training objective and its parts (nanoGPT's model returns its loss the same
+way), so the training loop knows no kind. vae_core.families registers each class as a family."""
 
 from __future__ import annotations
 
@@ -157,6 +157,107 @@ class CVAE(VAE):
         """The negative ELBO given the label: −E_q[log p(x|z, y)] + KL(q(z|x, y) || N(0, I))."""
         logits, mu, logvar = self(x, y)
         return vae_loss(logits, x if target is None else target, mu, logvar, weights, reduction, free_bits)
+
+
+def made_degrees(widths, pixels: int = NUM_PIXELS) -> list[torch.Tensor]:
+    """MADE's degrees (Germain et al. 2015), fixed and spread evenly rather than drawn: pixel i
+    (raster order) has degree i + 1; a hidden unit of degree k sees pixels 1 … k (through the
+    layers before it), and pixel i's output sees only units of degree < i + 1."""
+    return [torch.arange(1, pixels + 1)] + [torch.arange(w) * (pixels - 1) // w + 1 for w in widths]
+
+
+class MADE(nn.Module):
+    """p(x_i | x_<i, z) for the 784 pixels in raster order: a masked MLP over the pixels (so
+    pixel i's logit never sees pixel i or any after it), with z joining every layer unmasked,
+    and MADE's direct connections (each pixel's logit a linear function of the pixels before
+    it, as in a fully visible sigmoid belief net). A decoder that sees the pixels above and to
+    the left of each pixel needs little from z. The masks follow from the widths: they are
+    rebuilt on first use, not stored."""
+
+    def __init__(self, latent_dim: int, widths):
+        super().__init__()
+        self.widths = tuple(widths)
+        sizes = (NUM_PIXELS, *self.widths)
+        self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:]))
+        self.from_z = nn.ModuleList(nn.Linear(latent_dim, w, bias=False) for w in self.widths)
+        self.out = nn.Linear(sizes[-1], NUM_PIXELS)
+        self.out_z = nn.Linear(latent_dim, NUM_PIXELS, bias=False)
+        self.direct = nn.Linear(NUM_PIXELS, NUM_PIXELS)  # pixel j < i -> logit i
+        self._masks: list[torch.Tensor] | None = None
+
+    def masks(self) -> list[torch.Tensor]:
+        """(out, in) 0/1 masks: each hidden layer's, the output's, the direct connections'."""
+        w = self.out.weight
+        if self._masks is None or self._masks[0].device != w.device or self._masks[0].dtype != w.dtype:
+            with torch.inference_mode(False):  # usable with autograd, whoever asks first
+                deg = made_degrees(self.widths)
+                masks = [cur[:, None] >= prev[None, :] for prev, cur in zip(deg[:-1], deg[1:])]
+                masks += [deg[0][:, None] > deg[-1][None, :], deg[0][:, None] > deg[0][None, :]]
+                self._masks = [m.to(w.device, w.dtype) for m in masks]
+        return self._masks
+
+    def forward(self, x_flat: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+        """The logits of every pixel given the ones before it (teacher forcing): (N, 784)."""
+        masks, linear = self.masks(), nn.functional.linear
+        h = x_flat
+        for layer, zin, mask in zip(self.layers, self.from_z, masks):
+            h = torch.relu(linear(h, layer.weight * mask, layer.bias) + zin(z))
+        return (linear(h, self.out.weight * masks[-2], self.out.bias) + self.out_z(z)
+                + linear(x_flat, self.direct.weight * masks[-1], self.direct.bias))
+
+    @torch.inference_mode()
+    def sample(self, z: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        """One picture per row of z, drawn a pixel at a time (each pixel 0 or 1 from its
+        Bernoulli given the pixels drawn before it); returns each pixel's probability at its
+        turn (N, 784), the picture one sees. The first layer and the direct connections are
+        updated a pixel at a time."""
+        masks = self.masks()
+        first_w = self.layers[0].weight * masks[0]
+        first = self.layers[0].bias + self.from_z[0](z)  # pre-activations, no pixel seen yet
+        rest = [(layer.weight * mask, layer.bias, zin(z))
+                for layer, zin, mask in zip(self.layers[1:], self.from_z[1:], masks[1:])]
+        out_w, out_b, out_z = self.out.weight * masks[-2], self.out.bias, self.out_z(z)
+        direct_w = self.direct.weight * masks[-1]
+        direct = self.direct.bias.expand(len(z), -1).clone()  # the direct part of every logit
+        probs = torch.zeros(len(z), NUM_PIXELS)
+        for i in range(NUM_PIXELS):
+            h = torch.relu(first)
+            for w, b, zh in rest:
+                h = torch.relu(nn.functional.linear(h, w, b) + zh)
+            p = torch.sigmoid(h @ out_w[i] + out_b[i] + out_z[:, i] + direct[:, i])
+            probs[:, i] = p
+            x_i = torch.bernoulli(p, generator=generator)[:, None]
+            first += x_i * first_w[:, i]
+            direct += x_i * direct_w[:, i]
+        return probs
+
+
+class ARVAE(VAE):
+    """A VAE whose decoder is autoregressive (MADE): p(x|z) = Π_i p(x_i | x_<i, z), the encoder
+    and the widths those of the plain VAE. Strong enough to model the digits without z, it is
+    the second road to posterior collapse (Bowman et al. 2016; Chen et al. 2017). Its
+    likelihood needs the image (teacher forcing: `decode_logits(z, x)`); `decode(z)` draws a
+    picture pixel by pixel, seeded, so the same z gives the same picture."""
+
+    kind = "arvae"
+
+    def __init__(self, config: AutoencoderConfig):
+        if config.arch != "mlp":
+            raise ValueError("the autoregressive decoder is dense (arch 'mlp')")
+        super().__init__(config)
+        self.decoder = MADE(config.latent_dim, tuple(reversed(config.hidden)))
+
+    def decode_logits(self, z: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        """Each pixel's logit given z and the pixels of x before it."""
+        return self.decoder(x.reshape(-1, NUM_PIXELS), z).view(-1, *IMAGE_SHAPE)
+
+    def decode(self, z: torch.Tensor, seed: int = 0) -> torch.Tensor:
+        """Pictures drawn from p(x|z), (N, 1, 28, 28): each pixel's probability at its turn."""
+        return self.decoder.sample(z, torch.Generator().manual_seed(seed)).view(-1, *IMAGE_SHAPE)
+
+    def forward(self, x: torch.Tensor):
+        mu, logvar = self.encode(x)
+        return self.decode_logits(self.reparameterize(mu, logvar), x), mu, logvar
 
 
 class Classifier(nn.Module):

@@ -61,6 +61,7 @@ RECIPES: dict[str, list[str]] = {
 # reconstruction averaged over pixels (the tutorials' mistake), then with two remedies; the same
 # MLP at five latent sizes; and a VAE on dynamically binarized MNIST, for Burda et al.'s table.
 _MLP = ["--kind", "vae", "--hidden", "512", "256", "--epochs", "20"]
+_AR = ["--kind", "arvae", "--hidden", "512", "256", "--epochs", "20", "--latent-dim", "16"]
 STUDY: dict[str, list[str]] = {
     "study/mnist_vae_16d_mean": [*_MLP, "--latent-dim", "16", "--recon-reduction", "mean"],
     "study/mnist_vae_16d_mean_warmup": [*_MLP, "--latent-dim", "16", "--recon-reduction", "mean",
@@ -70,6 +71,11 @@ STUDY: dict[str, list[str]] = {
     **{f"study/mnist_vae_{k}d_mlp": [*_MLP, "--latent-dim", str(k)] for k in (2, 5, 10, 20, 50)},
     # What each dimension means (issue 22): the 10-D size above at β = 1, and at β = 4
     "study/mnist_vae_10d_beta4": [*_MLP, "--latent-dim", "10", "--beta", "4"],
+    # The second road to collapse: the 16-D VAE's encoder and widths with an autoregressive decoder
+    # (each pixel given z and the pixels before it), then with the two remedies
+    "study/mnist_vae_16d_ar": [*_AR],
+    "study/mnist_vae_16d_ar_warmup": [*_AR, "--warmup", "10"],
+    "study/mnist_vae_16d_ar_freebits": [*_AR, "--free-bits", "0.5"],
     "study/mnist_vae_50d_binarized": ["--kind", "vae", "--hidden", "512", "256", "--latent-dim", "50",
                                       "--binarize", "--epochs", "40"],
 }
@@ -84,7 +90,7 @@ REPLAYS = ("mnist_vae_2d", "mnist_ae_2d", "mnist_vae_2d_recon_only", "mnist_vae_
 def train_args(name: str, out_dir) -> list[str]:
     if name in REPLAYS:
         replay = ["--replay", str(Path(out_dir) / "replay" / f"{name}.npz")]
-    elif name.startswith("study/mnist_vae_16d_mean"):  # the collapse and its cures, replayed
+    elif name.startswith(("study/mnist_vae_16d_mean", "study/mnist_vae_16d_ar")):  # collapses, cures
         replay = ["--replay", str(Path(out_dir) / f"{name}.replay.npz")]
     else:
         replay = []

@@ -121,7 +121,8 @@ def measure(model, x: torch.Tensor, eps_seed: int = 0, grid: int = 8) -> dict:
     if of(model).stochastic:
         mu, logvar = out
         eps = torch.randn(mu.shape, generator=torch.Generator().manual_seed(eps_seed))
-        recon = reconstruction_nll(model.decode_logits(model.reparameterize(mu, logvar, eps)), x)
+        z = model.reparameterize(mu, logvar, eps)
+        recon = reconstruction_nll(of(model).decode_logits(model, z, x=x), x)
         kl = kl_to_standard_normal(mu, logvar)
         test = {"recon": recon.mean().item(), "kl": kl.mean().item(),
                 "neg_elbo": (recon + kl).mean().item()}

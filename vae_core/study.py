@@ -2,6 +2,7 @@
 
     python -m vae_core.study bookkeeping --dir checkpoints   # eval/loss_bookkeeping.json
     python -m vae_core.study sizes --dir checkpoints         # eval/latent_sizes.json
+    python -m vae_core.study strong --dir checkpoints        # eval/strong_decoder.json
     python -m vae_core.study sizes --dir checkpoints --subset 20 --full 200 --ks 1 10  # a quick run
 
 `bookkeeping`: the 16-D VAE trained correctly (reconstruction summed over pixels) beside the same
@@ -11,6 +12,12 @@ the KL of every latent dimension, Burda et al.'s active units (also along its re
 its reconstructions of different digits are; the correct model's loss in every convention and
 under a continuous Bernoulli likelihood; and the VAE trained on dynamically binarized MNIST, its
 importance-weighted bound up to k = 5,000 beside Burda et al. (2016), Table 1.
+
+`strong`: the second road to collapse, a decoder strong enough to do without z (the 16-D VAE's
+encoder and widths with an autoregressive decoder, vae_core.models.ARVAE), alone and with KL
+warm-up and free bits, beside the shipped 16-D VAE: each one's test −ELBO and terms, the KL of
+every dimension, active units (also along its replay), and how often the judge reads a
+reconstruction as the class of the digit it reconstructs.
 
 `sizes`: one MLP trained at latent sizes 2, 5, 10, 20 and 50: test −ELBO; the importance-weighted
 bound at k = 1 … 5,000 on one seeded subset of the test set (every k on the same images) and at
@@ -41,6 +48,8 @@ STUDY = "study"
 MEAN_RUNS = {"mean": "mnist_vae_16d_mean", "warmup": "mnist_vae_16d_mean_warmup",
              "freebits": "mnist_vae_16d_mean_freebits"}
 REFERENCE = "mnist_vae_16d"  # the shipped 16-D VAE: the same recipe, the loss summed
+STRONG_RUNS = {"ar": "mnist_vae_16d_ar", "warmup": "mnist_vae_16d_ar_warmup",
+               "freebits": "mnist_vae_16d_ar_freebits"}
 BINARIZED = "mnist_vae_50d_binarized"
 SIZES = (2, 5, 10, 20, 50)
 KS = (1, 10, 100, 1000, 5000)
@@ -197,6 +206,18 @@ def bookkeeping_report(folder: Path, root=None, subset_n: int = SUBSET, ks=KS,
     return out
 
 
+def strong_report(folder: Path, root=None, limit: int | None = None) -> dict:
+    """The autoregressive-decoder runs and the shipped 16-D VAE, on the test set (or a seeded
+    `limit` of it), each reconstruction judged."""
+    x, y = mnist_test(root, limit)
+    judge = load_model(folder / "mnist_judge.safetensors")
+    runs = {"reference": one_model(folder / f"{REFERENCE}.safetensors", x, y, judge)}
+    for key, name in tqdm(STRONG_RUNS.items(), desc="runs", file=sys.stderr):
+        runs[key] = one_model(folder / STUDY / f"{name}.safetensors", x, y, judge)
+        runs[key]["replay"] = replay_units(folder / STUDY / f"{name}.replay.npz")
+    return {"n_images": len(x), "runs": runs}
+
+
 def sizes_report(folder: Path, root=None, subset_n: int = SUBSET, full: int | None = None, ks=KS,
                  prior_n: int = 10_000, progress: bool = True) -> dict:
     x, y = mnist_test(root, full)
@@ -217,11 +238,11 @@ def sizes_report(folder: Path, root=None, subset_n: int = SUBSET, full: int | No
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m vae_core.study", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("action", choices=("bookkeeping", "sizes"))
+    p.add_argument("action", choices=("bookkeeping", "sizes", "strong"))
     p.add_argument("--dir", type=Path, default=Path("checkpoints"))
     p.add_argument("--data-root", default=None)
     p.add_argument("--subset", type=int, default=SUBSET, help="seeded test images for every k")
-    p.add_argument("--full", type=int, default=None, help="sizes: the test images for k ≤ 100, "
+    p.add_argument("--full", type=int, default=None, help="sizes, strong: the test images for k ≤ 100, "
                    "the active units and the judged figures (default: all 10,000)")
     p.add_argument("--ks", type=int, nargs="+", default=list(KS))
     p.add_argument("--prior", type=int, default=10_000, help="sizes: prior samples judged")
@@ -231,6 +252,9 @@ def main(argv=None) -> int:
     if args.action == "bookkeeping":
         out = bookkeeping_report(args.dir, args.data_root, args.subset, args.ks, not args.no_progress)
         default = "loss_bookkeeping.json"
+    elif args.action == "strong":
+        out = strong_report(args.dir, args.data_root, args.full)
+        default = "strong_decoder.json"
     else:
         out = sizes_report(args.dir, args.data_root, args.subset, args.full, args.ks, args.prior,
                            not args.no_progress)

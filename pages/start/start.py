@@ -45,6 +45,8 @@ STEPS = (
      "models here; see how many latent units your model uses."),
     ("collapse", "Average the reconstruction over the pixels, as many tutorials do, and every digit "
      "decodes to the same blur: posterior collapse, and two remedies."),
+    ("strong_decoder", "Give the decoder the pixels it has drawn so far: the best loss in the app, "
+     "and a code that says less: collapse by another road."),
     ("latent_size", "Why 2 dimensions here and 20 in tutorials? One network at five latent sizes, "
      "measured."),
 )

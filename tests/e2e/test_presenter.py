@@ -23,6 +23,7 @@ PICTURE = {
     "attributes": "figure.ll-figure:has(figcaption:text('after the steps')) img",
     "loss_units": "p:has-text('nats per pixel = ')",  # a printed loss, converted
     "collapse": "figure.ll-figure:has(figcaption:text('64 samples from the prior')) img",
+    "strong_decoder": "figure.ll-figure:has(figcaption:text('64 samples from the prior')) img",
     "latent_size": "figure.ll-figure svg.ll-chart",
     "dimensions": "figure.ll-figure:has(figcaption:text('a row per dimension')) img",
     "draw": "figure.ll-figure:has(figcaption:text('8 codes z')) img",

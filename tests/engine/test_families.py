@@ -11,7 +11,7 @@ from vae_core import families, load_model
 from vae_core.checkpoint import read_metadata, save_model
 from vae_core.config import AutoencoderConfig, ClassifierConfig
 from vae_core.evaluate import evaluate_model
-from vae_core.models import CVAE
+from vae_core.models import ARVAE, CVAE
 
 REPO = Path(__file__).resolve().parents[2]
 HOMES = {"vae_core/families.py", "vae_core/models.py"}  # where a kind may be spelled out
@@ -46,15 +46,16 @@ def test_no_module_outside_the_families_branches_on_the_kind_string():
 
 
 def test_the_registry_knows_each_family_by_model_metadata_or_name():
-    assert families.KINDS == ("vae", "ae", "cvae", "classifier")
+    assert families.KINDS == ("vae", "ae", "cvae", "arvae", "classifier")
     vae = families.build(AutoencoderConfig(kind="vae", hidden=(8,)))
     assert families.of(vae) is families.of({"kind": "vae"}) is families.family("vae")
     assert families.of("cvae").conditional and families.of("cvae").stochastic
     assert not families.of("ae").stochastic and not families.of("classifier").latent
-    assert families.kinds(latent=True, conditional=False) == ("vae", "ae")
+    assert families.kinds(latent=True, conditional=False) == ("vae", "ae", "arvae")
+    assert families.kinds(pages="latent") == ("vae", "ae")  # what the pickers offer
     assert families.plain_vae("vae") and not families.plain_vae("cvae") and families.plain_ae("ae")
     assert families.is_judge(families.build(ClassifierConfig()))
-    with pytest.raises(ValueError, match="supported: vae, ae, cvae, classifier"):
+    with pytest.raises(ValueError, match="supported: vae, ae, cvae, arvae, classifier"):
         families.family("gan")
     with pytest.raises(ValueError):
         families.build(AutoencoderConfig(kind="classifier"))
@@ -99,3 +100,47 @@ def test_a_conditional_vae_goes_through_a_checkpoint_and_is_evaluated_given_its_
     assert got["neg_elbo"] == pytest.approx(got["recon"] + got["kl"])
     other = evaluate_model(back, x, (labels + 1) % 10, samples=2)
     assert other["neg_elbo"] != pytest.approx(got["neg_elbo"])  # the labels were used
+
+
+def small_arvae() -> ARVAE:
+    torch.manual_seed(0)
+    m = families.build(AutoencoderConfig(kind="arvae", latent_dim=3, hidden=(48, 40)))
+    with torch.no_grad():  # away from the initial weights, so that every connection counts
+        for p in m.parameters():
+            p.add_(0.05 * torch.randn_like(p))
+    return m
+
+
+@pytest.mark.parametrize("pixel", [0, 1, 27, 28, 400, 783])
+def test_the_autoregressive_decoder_scores_each_pixel_from_z_and_the_pixels_before_it(pixel):
+    m = small_arvae()
+    x, z = torch.rand(1, 1, 28, 28, requires_grad=True), torch.randn(1, 3, requires_grad=True)
+    logit = m.decode_logits(z, x).flatten()[pixel]
+    gx, gz = torch.autograd.grad(logit, (x, z))
+    seen = (gx.flatten() != 0).nonzero().flatten().tolist()
+    assert seen == list(range(pixel))  # every pixel before it (direct connections), none after
+    assert (gz != 0).all()  # and the code
+
+
+def test_the_autoregressive_decoder_draws_what_it_scores_seeded_and_is_evaluated_with_the_image(tmp_path):
+    m = small_arvae().eval()
+    z = torch.randn(5, 3)
+    drawn = m.decode(z, seed=3)
+    assert drawn.shape == (5, 1, 28, 28) and torch.equal(drawn, m.decode(z, seed=3))
+    assert not torch.equal(drawn, m.decode(z, seed=4))
+    # the probabilities it drew with are the teacher-forced ones of the pixels it drew
+    gen, pixels = torch.Generator().manual_seed(3), torch.zeros(5, 784)
+    for i in range(784):
+        pixels[:, i] = torch.bernoulli(drawn.flatten(1)[:, i], generator=gen)
+    assert torch.allclose(torch.sigmoid(m.decode_logits(z, pixels)).flatten(1), drawn.flatten(1), atol=1e-5)
+    # through a checkpoint, and evaluated as any VAE (its likelihood needs the image)
+    path = tmp_path / "ar.safetensors"
+    save_model(m, path, dataset="mnist", extra={"beta": 1.0})
+    back = load_model(path)
+    assert isinstance(back, ARVAE) and families.of(back).autoregressive
+    x = torch.rand(12, 1, 28, 28)
+    got = evaluate_model(back, x, None, samples=2, iw_k=4)
+    assert got["neg_elbo"] == pytest.approx(got["recon"] + got["kl"])
+    assert got["iwae"] <= got["neg_elbo"] + 1.0  # the bound at k = 4 is no looser than the ELBO's
+    with pytest.raises(ValueError, match="dense"):
+        families.build(AutoencoderConfig(kind="arvae", arch="conv"))

@@ -51,3 +51,21 @@ def test_every_latent_size_is_measured(data_root):
         assert 0 < r["active_units"] <= r["latent_dim"]
         assert r["iw"]["10"] < r["iw"]["1"]
         assert 0.5 < r["recon_accuracy"] <= 1 and r["psnr"] > 10 and r["prior"]["frechet"] > 0
+
+
+def test_the_autoregressive_decoder_runs_are_measured_beside_the_16d_vae(data_root):
+    out = study.strong_report(CHECKPOINTS, data_root, limit=200)
+    runs = out["runs"]
+    assert out["n_images"] == 200 and set(runs) == {"reference", "ar", "warmup", "freebits"}
+    ref, ar = runs["reference"], runs["ar"]
+    assert ar["test"]["neg_elbo"] < ref["test"]["neg_elbo"]  # the better loss …
+    assert ar["test"]["kl"] < ref["test"]["kl"]  # … with less in the code
+    for r in runs.values():
+        assert r["latent_dim"] == 16 and 0 <= r["active_units"] <= 16
+        assert 0.0 <= r["recon_accuracy"] <= 1.0
+        # the KL of the dimensions, on these 200 images, near the whole test set's KL
+        assert sum(r["kl_dims"]) == pytest.approx(r["test"]["kl"], rel=0.25)
+    assert ref["recon_accuracy"] > 0.9
+    for key in ("ar", "warmup", "freebits"):
+        t = [p["t"] for p in runs[key]["replay"]]
+        assert t == sorted(t) and t[-1] == pytest.approx(20.0)

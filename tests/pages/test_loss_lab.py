@@ -1,4 +1,5 @@
-"""The loss lab's pages (Is my loss good?, Sum or mean?, How big should z be?) say what their
+"""The loss lab's pages (Is my loss good?, Sum or mean?, When the decoder draws alone, How big
+should z be?) say what their
 JSON measured, for every option of the page, and convert units as worked by hand."""
 
 import json
@@ -9,6 +10,7 @@ from test_app import charts, images, open_page, param, said
 
 BOOK = json.loads((CHECKPOINTS / "eval" / "loss_bookkeeping.json").read_text())
 SIZES = json.loads((CHECKPOINTS / "eval" / "latent_sizes.json").read_text())
+STRONG = json.loads((CHECKPOINTS / "eval" / "strong_decoder.json").read_text())
 
 
 @pytest.mark.parametrize("unit, value, nats", [("nats per image", 105.0, "105"),
@@ -50,6 +52,30 @@ def test_sum_or_mean_shows_both_models_and_quotes_each_runs_measures(run):
     assert "the summed loss at β = 784" in text and f"{mean['active_units']} active units" in text
     assert mean["test"]["kl"] < 0.01 and mean["active_units"] == 0  # the collapse the page shows
     assert BOOK["runs"]["freebits"]["active_units"] > 0  # and a cure
+    assert param(at, "run") == run
+
+
+@pytest.mark.parametrize("run", ["ar", "warmup", "freebits"])
+def test_when_the_decoder_draws_alone_shows_both_models_and_quotes_each_runs_measures(run):
+    at = open_page("strong_decoder", strong_run=run)
+    text = said(at)
+    runs = STRONG["runs"]
+    for r in (runs["reference"], runs[run]):
+        assert f"test −ELBO **{r['test']['neg_elbo']:.1f}**" in text
+        assert f"**{r['active_units']} of {r['latent_dim']}** units active" in text
+        assert f"**{r['recon_accuracy']:.0%}** of the reconstructions" in text
+    assert len(images(at)) == 4  # prior samples and reconstructions, both models
+    assert len(charts(at)) == 2  # KL per dimension; the KL along the runs
+    ar, ref = runs["ar"]["test"], runs["reference"]["test"]
+    # what the page says of the autoregressive decoder holds of the measured runs
+    assert ar["neg_elbo"] < ref["neg_elbo"] and ar["kl"] < ref["kl"] / 2 and ar["kl"] > 0.1  # partial
+    assert runs["ar"]["recon_accuracy"] < runs["reference"]["recon_accuracy"] - 0.2  # what went
+    assert f"{ar['neg_elbo']:.1f} nats against the 16-D VAE's {ref['neg_elbo']:.1f}" in text
+    assert f"{ar['kl'] / ref['kl']:.0%} as much" in text
+    assert f"the judge reads {runs['ar']['recon_accuracy']:.0%} of them" in text
+    remedies = [runs["warmup"]["test"], runs["freebits"]["test"]]
+    keeps = all(r["kl"] > ar["kl"] and r["neg_elbo"] > ar["neg_elbo"] for r in remedies)
+    assert ("Each keeps more in the code, at a slightly worse −ELBO." in text) == keeps
     assert param(at, "run") == run
 
 

@@ -165,6 +165,7 @@ ODD_STATE = [
                     "attr_digit": 10**9}),
     ("loss_units", {"units_from": "furlongs", "units_value": float("nan")}),
     ("collapse", {"collapse_run": "lava", "collapse_seed": -1}),
+    ("strong_decoder", {"strong_run": "lava", "strong_seed": -1}),
     ("latent_size", {"size_seed": 10**12}),
     ("dimensions", {"dims_beta": "lava", "dims_digit": 10**9}),
     ("draw", {"draw_size": "3", "draw_class": 11, "draw_seed": -1, "draw_digit": -5}),
