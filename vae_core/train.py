@@ -98,14 +98,18 @@ def make_step(model, tcfg: TrainConfig, steps_per_epoch: int = 1):
     """The loss for one batch: the model's own (`model.loss`), so `fit` and this step know no
     kind. With `tcfg.noise == "mixed"` the model sees a corrupted copy of each image and is
     scored on the clean one (a denoiser); with `tcfg.binarize`, both see a fresh Bernoulli draw
-    of each image (dynamic binarization). The KL weight (where the model has a KL) climbs from 0
+    of each image (dynamic binarization); with `tcfg.shift`, each image moved by a random whole
+    number of pixels (augmentation). The KL weight (where the model has a KL) climbs from 0
     to β over `tcfg.warmup` epochs (of `steps_per_epoch` updates each), one call per update."""
     noisy = RandomCorruption(tcfg.noise_max, tcfg.seed) if tcfg.noise == "mixed" else None
     w_rec, w_kl = tcfg.weights()
     ramp = tcfg.warmup * steps_per_epoch
     calls = [0]
+    gen = torch.Generator().manual_seed(tcfg.seed)
 
     def step(x, y):
+        if tcfg.shift:
+            x = shifted(x, tcfg.shift, gen)
         if tcfg.binarize:
             x = torch.bernoulli(x)
         calls[0] += 1
@@ -114,6 +118,16 @@ def make_step(model, tcfg: TrainConfig, steps_per_epoch: int = 1):
                           reduction=tcfg.recon_reduction, free_bits=tcfg.free_bits)
 
     return step
+
+
+def shifted(x: torch.Tensor, most: int, gen: torch.Generator) -> torch.Tensor:
+    """Each image (N, 1, 28, 28) moved by a random whole number of pixels in [-most, most] across
+    and down, what leaves the frame dropped and what enters it black."""
+    n, side = len(x), x.shape[-1]
+    padded = torch.nn.functional.pad(x.reshape(n, 1, side, side), (most,) * 4)
+    dx, dy = torch.randint(0, 2 * most + 1, (2, n), generator=gen).tolist()
+    return torch.stack([padded[i, :, dy[i] : dy[i] + side, dx[i] : dx[i] + side] for i in range(n)]
+                       ).reshape(x.shape)
 
 
 def binarized(x: torch.Tensor, seed: int = 0) -> torch.Tensor:
@@ -165,6 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="VAE: epochs over which the KL weight climbs from 0 to β")
     p.add_argument("--free-bits", type=float, default=d.free_bits,
                    help="VAE: nats per latent dimension the KL term does not charge")
+    p.add_argument("--shift", type=int, default=d.shift,
+                   help="augment: move each training image by up to this many pixels (the judge)")
     p.add_argument("--binarize", action="store_true",
                    help="VAE: train on fresh Bernoulli draws of the images, test on one seeded draw")
     p.add_argument("--replay", type=Path, default=None,
@@ -195,7 +211,7 @@ def main(argv=None) -> int:
         epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, lr_min=args.lr_min,
         beta=args.beta, loss=args.loss, seed=args.seed, threads=args.threads,
         noise=args.noise, noise_max=args.noise_max, recon_reduction=args.recon_reduction,
-        warmup=args.warmup, free_bits=args.free_bits, binarize=args.binarize,
+        warmup=args.warmup, free_bits=args.free_bits, binarize=args.binarize, shift=args.shift,
     )
     if tcfg.threads:
         torch.set_num_threads(tcfg.threads)

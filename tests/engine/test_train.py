@@ -183,3 +183,21 @@ def test_a_binarized_run_sees_and_is_scored_on_fresh_zeros_and_ones(train_slice)
     fixed = binarized(x[:32])  # the test set's draw is seeded: the same every time
     assert torch.equal(fixed, binarized(x[:32])) and set(fixed.unique().tolist()) == {0.0, 1.0}
     assert abs(fixed.mean().item() - grey.mean().item()) < 0.01  # a draw of the same ink
+
+
+def test_shifted_moves_each_image_by_at_most_the_given_pixels_and_keeps_its_ink():
+    from vae_core.train import shifted
+
+    x = torch.zeros(200, 1, 28, 28)
+    x[:, 0, 12:16, 11:14] = torch.rand(200, 4, 3) + 0.1  # ink well inside the frame
+    gen = torch.Generator().manual_seed(0)
+    y = shifted(x, 2, gen)
+    assert y.shape == x.shape and torch.allclose(y.sum((1, 2, 3)), x.sum((1, 2, 3)))
+    moves = set()
+    for a, b in zip(x[:, 0], y[:, 0]):
+        (r0, c0), (r1, c1) = a.nonzero()[0].tolist(), b.nonzero()[0].tolist()
+        assert abs(r1 - r0) <= 2 and abs(c1 - c0) <= 2
+        assert torch.equal(b[r1 : r1 + 4, c1 : c1 + 3], a[r0 : r0 + 4, c0 : c0 + 3])  # moved, not changed
+        moves.add((r1 - r0, c1 - c0))
+    assert len(moves) == 25  # every move of the 5 x 5 is drawn
+    assert not torch.equal(shifted(x, 2, gen), y)  # afresh each time
