@@ -186,14 +186,14 @@ class MADE(nn.Module):
         self._masks: list[torch.Tensor] | None = None
 
     def masks(self) -> list[torch.Tensor]:
-        """(out, in) 0/1 masks: each hidden layer's, the output's, the direct connections'."""
-        w = self.out.weight
-        if self._masks is None or self._masks[0].device != w.device or self._masks[0].dtype != w.dtype:
+        """(out, in) boolean masks: each hidden layer's, the output's, the direct connections'."""
+        device = self.out.weight.device
+        if self._masks is None or self._masks[0].device != device:
             with torch.inference_mode(False):  # usable with autograd, whoever asks first
                 deg = made_degrees(self.widths)
                 masks = [cur[:, None] >= prev[None, :] for prev, cur in zip(deg[:-1], deg[1:])]
                 masks += [deg[0][:, None] > deg[-1][None, :], deg[0][:, None] > deg[0][None, :]]
-                self._masks = [m.to(w.device, w.dtype) for m in masks]
+                self._masks = [m.to(device) for m in masks]  # bool: a byte an entry
         return self._masks
 
     def forward(self, x_flat: torch.Tensor, z: torch.Tensor) -> torch.Tensor:

@@ -114,7 +114,7 @@ def _panel(meta: dict, live: bool) -> dict:
     return panel
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)  # 3-7 MB each
+@st.cache_resource(show_spinner=False, max_entries=3)  # 3-7 MB each; a page sends up to 3
 def _packed(key: str, _build) -> bytes:
     """The binary payload of `_build()` (a dict of arrays), built and packed once per distinct
     content `key` (3 MB for one panel): reruns neither rebuild nor repack it."""
