@@ -221,3 +221,21 @@ def test_a_view_framed_in_a_slide_shows_its_picture_and_decodes_under_the_pointe
         page.wait_for_timeout(30)
     inner.wait_for_function("window.__latentLabFrames && window.__latentLabFrames.length >= 3")
     shot(page, "slide_embedded")
+
+
+def test_an_outlined_picture_holds_its_caption_inside_the_outline(browser, app_url):
+    from urllib.parse import urlencode
+
+    n = next(i for i, s in enumerate(DECK.steps, 1) if s.look == "samples" and s.predict is None)
+    step = DECK.steps[n - 1]
+    page = new_context(browser, viewport=PROJECTOR).new_page()
+    open_page(page, f"{app_url}/{registry.by_key(step.page).url_path}?"
+                    f"{urlencode(decks.link('vae45', n, step, False))}", 120_000)
+    at_step(page, n)
+    look = page.locator(".ll-look")
+    look.wait_for()
+    box = look.bounding_box()
+    caption = page.locator(".ll-look figcaption").bounding_box()
+    assert caption is not None  # the figure itself, caption and all, is outlined
+    assert box["y"] <= caption["y"] and caption["y"] + caption["height"] <= box["y"] + box["height"] + 0.5
+    page.context.close()

@@ -98,7 +98,9 @@ function outline(look) {
   const find = LOOKS[look];
   const el = find && find(document);
   if (!el) return false;
-  const box = el.closest("[data-testid='stElementContainer']") || el;
+  // a figure (picture and caption) is outlined itself: its markdown container is shorter than
+  // it (Streamlit's last-paragraph margin), and an outline on that would cross the caption
+  const box = el.closest("figure.ll-figure") || el.closest("[data-testid='stElementContainer']") || el;
   box.classList.add("ll-look");
   return true;
 }
