@@ -73,6 +73,10 @@ def test_when_the_decoder_draws_alone_shows_both_models_and_quotes_each_runs_mea
     assert f"{ar['neg_elbo']:.1f} nats against the 16-D VAE's {ref['neg_elbo']:.1f}" in text
     assert f"{ar['kl'] / ref['kl']:.0%} as much" in text
     assert f"the judge reads {runs['ar']['recon_accuracy']:.0%} of them" in text
+    replay = [p for p in runs["ar"]["replay"] if p["t"] >= 1]
+    assert replay[0]["kl"] > replay[-1]["kl"]  # the code's KL fell as the decoder learned
+    first, last = replay[0]["kl"], replay[-1]["kl"]
+    assert f"({first:.1f} nats after the first epoch, {last:.1f} after the last)" in text
     remedies = [runs["warmup"]["test"], runs["freebits"]["test"]]
     keeps = all(r["kl"] > ar["kl"] and r["neg_elbo"] > ar["neg_elbo"] for r in remedies)
     assert ("Each keeps more in the code, at a slightly worse −ELBO." in text) == keeps
