@@ -184,7 +184,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("collapse", "pages/own/collapse.py", "Sum or mean? Collapse", ":material/compress:",
              "Your own model", datasets=("mnist",),
              links=(s.choice("collapse_run", "run", "mean", COLLAPSE_RUNS), s.seed("collapse_seed"))),
-    PageSpec("strong_decoder", "pages/own/strong_decoder.py", "When the decoder draws alone",
+    PageSpec("strong_decoder", "pages/own/strong_decoder.py", "The decoder draws alone",
              ":material/draw:", "Your own model", datasets=("mnist",),
              links=(s.choice("strong_run", "run", "ar", STRONG_RUNS), s.seed("strong_seed"))),
     PageSpec("latent_size", "pages/own/latent_size.py", "How big should z be?",

@@ -1,4 +1,4 @@
-"""When the decoder draws alone: the second road to posterior collapse, an autoregressive decoder."""
+"""The decoder draws alone: the second road to posterior collapse, an autoregressive decoder."""
 
 import numpy as np
 import streamlit as st
@@ -13,7 +13,7 @@ F = catalog.figures_file("strong_decoder")
 RUNS = {"ar": "Decoder that sees the pixels before", "warmup": "… with KL warm-up",
         "freebits": "… with free bits"}
 
-st.header("When the decoder draws alone")
+st.header("The decoder draws alone")
 frame.intro(
     "Every other decoder here sees only z. This one also sees the pixels it has drawn so far, "
     "above and to the left of each pixel (an **autoregressive** decoder, as in MADE and PixelCNN), "

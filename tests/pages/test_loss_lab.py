@@ -1,4 +1,4 @@
-"""The loss lab's pages (Is my loss good?, Sum or mean?, When the decoder draws alone, How big
+"""The loss lab's pages (Is my loss good?, Sum or mean?, The decoder draws alone, How big
 should z be?) say what their
 JSON measured, for every option of the page, and convert units as worked by hand."""
 
@@ -81,6 +81,14 @@ def test_when_the_decoder_draws_alone_shows_both_models_and_quotes_each_runs_mea
     keeps = all(r["kl"] > ar["kl"] and r["neg_elbo"] > ar["neg_elbo"] for r in remedies)
     assert ("Each keeps more in the code, at a slightly worse −ELBO." in text) == keeps
     assert param(at, "run") == run
+
+
+def test_the_autoregressive_decoders_elbo_is_the_best_of_any_model_in_the_app():
+    from vae_core import list_checkpoints
+
+    metas = [*list_checkpoints(CHECKPOINTS)[0], *list_checkpoints(CHECKPOINTS / "study")[0]]
+    bounds = {m["name"]: m["test"]["neg_elbo"] for m in metas if "neg_elbo" in (m.get("test") or {})}
+    assert min(bounds, key=bounds.get) == STRONG["runs"]["ar"]["name"]  # "the best −ELBO of any model"
 
 
 def test_how_big_should_z_be_says_what_its_curves_measured():
