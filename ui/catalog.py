@@ -111,6 +111,15 @@ def study_model(name: str):
     return _model(str(CHECKPOINTS / "study" / f"{name}.safetensors")) if has_study_model(name) else None
 
 
+def lab_model(name: str):
+    """A run the loss lab measured, by name: from checkpoints/study/, else a shipped model (the
+    16-D VAE the study runs are compared with); None where neither is here."""
+    if has_study_model(name):
+        return study_model(name)
+    meta = by_name(name)
+    return None if meta is None else model(meta)
+
+
 @st.cache_resource(show_spinner="Encoding the test images…", max_entries=2)
 def _study_atlas(path: str, dataset: str) -> Atlas | None:
     split = test_split(dataset)

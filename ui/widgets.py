@@ -85,6 +85,44 @@ def reading_of_many(images: np.ndarray, dataset: str, what: str) -> str:
     return f"{what}; the judge reads {', '.join(top)}{' and others' if len(top) == 5 else ''}"
 
 
+def samples_and_reconstructions(runs: list[tuple[str, dict]], seed: int, key: str) -> list:
+    """The loss lab's runs side by side, a column each ((label, the run's figures: its "name" and
+    the KL of each latent dimension, "kl_dims"; catalog.lab_model finds the model)): 64 samples
+    of its prior, seeded, and 8 test digits over its reconstructions (where the test set is on
+    this machine); under the columns, every run's KL per dimension as bars. The
+    pictures are kept by model name and seed (an autoregressive decoder draws a pixel at a
+    time). Returns the columns, for what the page writes under each picture."""
+    from vae_core import latent
+    from vae_core.images import mosaic
+
+    from . import charts, figures
+
+    images = catalog.test_pictures("mnist", slice(0, 8))
+
+    def build(model):
+        rec = None if images is None else latent.decode(model, latent.encode(model, images)[0])
+        return latent.prior_mosaic(model, seed), None if rec is None else mosaic(
+            np.concatenate([images, rec]), 8, pad=1)
+
+    cols = st.columns(len(runs))
+    for i, (col, (label, run)) in enumerate(zip(cols, runs, strict=True)):
+        prior, rec = cached(("samples and reconstructions", run["name"], seed, images is None),
+                            lambda name=run["name"]: build(catalog.lab_model(name)))
+        with col:
+            st.markdown(f"**{label}**")
+            show_digit(prior, "64 samples from the prior", f"{key}_prior_{i}_{seed}", scale=3,
+                       alt=f"64 prior samples, {label}")
+            if rec is not None:
+                show_digit(rec, "8 test digits (top) and their reconstructions", f"{key}_rec_{i}",
+                           scale=3, alt=f"test digits and their reconstructions, {label}")
+    dims = [str(i + 1) for i in range(len(runs[0][1]["kl_dims"]))]
+    bars = [(label, run["kl_dims"], figures.COLORS[i]) for i, (label, run) in enumerate(runs)]
+    charts.grouped_bars(dims, bars,
+                        "KL (nats)", "latent dimension").show(
+        "The test set's KL of each latent dimension, " + ("both models" if len(runs) == 2 else "each model"))
+    return cols
+
+
 def table(rows: list[dict], digits: int = 2):
     """A small table of numbers as Markdown. st.dataframe would import pandas and pyarrow
     (~70 MB more server memory) for tables of a dozen rows; numbers get `digits` decimals."""

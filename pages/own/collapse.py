@@ -1,11 +1,8 @@
 """Sum or mean? The tutorials' mean over pixels, the posterior collapse it causes, and two cures."""
 
-import numpy as np
 import streamlit as st
 
 from ui import catalog, charts, figures, frame, settings, widgets
-from vae_core import latent
-from vae_core.images import mosaic
 
 frame.context()  # MNIST only: the runs of checkpoints/study/
 RUN, SEED = frame.setting("run"), frame.setting("seed")
@@ -44,28 +41,11 @@ def line(r: dict) -> str:
             f"different digits differ by {r['reconstruction_spread']:.3f} (RMS)")
 
 
-images = catalog.test_pictures("mnist", slice(0, 8))
 with picture:
-    cols = st.columns(2)
-    for col, (key, r) in zip(cols, (("reference", ref), (run, other)), strict=True):
-        model = catalog.study_model(r["name"]) if key != "reference" else catalog.model(
-            catalog.by_name(r["name"]))
-        with col:
-            st.markdown(f"**{names[key]}**")
-            widgets.show_digit(latent.prior_mosaic(model, int(seed)), "64 samples from the prior",
-                               f"collapse_prior_{key}_{seed}", scale=3,
-                               alt=f"64 prior samples of the {names[key]} VAE")
-            if images is not None:
-                rec = latent.decode(model, latent.encode(model, images)[0])
-                widgets.show_digit(mosaic(np.concatenate([images, rec]), 8, pad=1),
-                                   "8 test digits (top) and their reconstructions", f"collapse_rec_{key}",
-                                   scale=3, alt=f"test digits and the {names[key]} VAE's reconstructions")
-            frame.say(line(r))
-    dims = [str(i + 1) for i in range(ref["latent_dim"])]
-    charts.grouped_bars(dims, [(names["reference"], ref["kl_dims"], figures.COLORS[0]),
-                               (names[run], other["kl_dims"], figures.COLORS[1])],
-                        "KL (nats)", "latent dimension").show(
-        "The test set's KL of each latent dimension, both models")
+    cols = widgets.samples_and_reconstructions([(names[k], r) for k, r in (("reference", ref), (run, other))],
+                                               int(seed), "collapse")
+    for col, r in zip(cols, (ref, other), strict=True):
+        frame.say(line(r), col)
 
 printed, summed = F["mean_run_as_summed"]["printed"], F["mean_run_as_summed"]
 mean = F["runs"]["mean"]

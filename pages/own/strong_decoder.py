@@ -1,11 +1,8 @@
 """The decoder draws alone: the second road to posterior collapse, an autoregressive decoder."""
 
-import numpy as np
 import streamlit as st
 
 from ui import catalog, charts, figures, frame, settings, widgets
-from vae_core import latent
-from vae_core.images import mosaic
 
 frame.context()  # MNIST only: the runs of checkpoints/study/
 RUN, SEED = frame.setting("run"), frame.setting("seed")
@@ -43,32 +40,11 @@ def line(r: dict) -> str:
             f"**{r['recon_accuracy']:.0%}** of the reconstructions as the digit's own class")
 
 
-def pictures(name: str, model, seed: int, images) -> tuple:
-    """Prior samples and reconstructions (an autoregressive decoder draws a pixel at a time: kept)."""
-    return figures.cached(("strong", name, seed), lambda: (
-        latent.prior_mosaic(model, seed),
-        mosaic(np.concatenate([images, latent.decode(model, latent.encode(model, images)[0])]), 8, pad=1)))
-
-
-images = catalog.test_pictures("mnist", slice(0, 8))
 with picture:
-    cols = st.columns(2)
-    for col, (key, r) in zip(cols, (("reference", ref), (run, other)), strict=True):
-        model = (catalog.model(catalog.by_name(r["name"])) if key == "reference"
-                 else catalog.study_model(r["name"]))
-        prior, rec = pictures(r["name"], model, int(seed), images)
-        with col:
-            st.markdown(f"**{names[key]}**")
-            widgets.show_digit(prior, "64 samples from the prior", f"strong_prior_{key}_{seed}", scale=3,
-                               alt=f"64 prior samples, {names[key]}")
-            widgets.show_digit(rec, "8 test digits (top) and their reconstructions", f"strong_rec_{key}",
-                               scale=3, alt=f"test digits and their reconstructions, {names[key]}")
-            frame.say(line(r))
-    dims = [str(i + 1) for i in range(ref["latent_dim"])]
-    charts.grouped_bars(dims, [(names["reference"], ref["kl_dims"], figures.COLORS[0]),
-                               (names[run], other["kl_dims"], figures.COLORS[1])],
-                        "KL (nats)", "latent dimension").show(
-        "The test set's KL of each latent dimension, both models")
+    cols = widgets.samples_and_reconstructions([(names[k], r) for k, r in (("reference", ref), (run, other))],
+                                               int(seed), "strong")
+    for col, r in zip(cols, (ref, other), strict=True):
+        frame.say(line(r), col)
 
 ar = runs["ar"]
 ep1 = next((p for p in ar.get("replay") or [] if p["t"] >= 1), None)  # the snapshot after epoch 1
