@@ -74,12 +74,13 @@ class TrainConfig:
     free_bits: float = 0.0  # nats per latent dimension the KL term does not charge (Kingma et al. 2016)
     binarize: bool = False  # train on a fresh Bernoulli draw of every image, each time it is seen
     shift: int = 0  # move every training image by up to this many pixels each way, afresh each time
+    weight_decay: float = 0.0  # > 0: AdamW's decoupled decay of the weights, a regulariser
 
     def __post_init__(self):
         if self.recon_reduction not in ("sum", "mean"):
             raise ValueError(f"recon_reduction must be 'sum' or 'mean', got {self.recon_reduction!r}")
-        if self.shift < 0:
-            raise ValueError(f"shift must be >= 0, got {self.shift}")
+        if self.shift < 0 or self.weight_decay < 0:
+            raise ValueError(f"shift and weight_decay must be >= 0, got {self.shift}, {self.weight_decay}")
         if self.warmup < 0 or self.free_bits < 0:
             raise ValueError(f"warmup and free_bits must be >= 0, got {self.warmup}, {self.free_bits}")
         if self.loss not in OBJECTIVES:

@@ -201,3 +201,16 @@ def test_shifted_moves_each_image_by_at_most_the_given_pixels_and_keeps_its_ink(
         moves.add((r1 - r0, c1 - c0))
     assert len(moves) == 25  # every move of the 5 x 5 is drawn
     assert not torch.equal(shifted(x, 2, gen), y)  # afresh each time
+
+
+def test_weight_decay_trains_with_adamw_and_keeps_the_weights_smaller():
+    torch.manual_seed(0)
+    x, y = torch.rand(256, 1, 28, 28), torch.zeros(256, dtype=torch.long)
+    norms = {}
+    for wd in (0.0, 5.0):
+        model, tcfg = small_model("vae"), TrainConfig(epochs=3, batch_size=64, lr=1e-2, weight_decay=wd)
+        fit(model, make_step(model, tcfg), x, y, tcfg, progress=False)
+        norms[wd] = sum(p.detach().pow(2).sum() for p in model.parameters()).item()
+    assert norms[5.0] < 0.7 * norms[0.0]  # AdamW shrinks each weight by lr·decay a step
+    with pytest.raises(ValueError):
+        TrainConfig(weight_decay=-1.0)
