@@ -47,12 +47,15 @@ RECIPES: dict[str, list[str]] = {
                      "--epochs", "20"],
     # Conditional VAEs ("draw me a 7"): each the network of the plain VAE of its size, with the
     # label given to the encoder and the decoder. The 16-D one trains 100 epochs, not its twin's
-    # 20: after 20 the judge read the class asked for in 89.0% of the hardest class's prior
-    # drawings, after 60 in 96.2%, after 100 in 97.2% (the goal: 97%); so its −ELBO (given the
-    # label) is not compared with the twin's
+    # 20: after 20 the judge (the earlier one, 10 epochs of unmoved images) read the class asked
+    # for in 89.0% of the hardest class's prior drawings, after 60 in 96.2%, after 100 in 97.2%
+    # (the goal: 97%; the shipped judge reads 97.0%); so its −ELBO (given the label) is not
+    # compared with the twin's
     "mnist_cvae_2d": ["--kind", "cvae", "--latent-dim", "2", "--epochs", "60"],
     "mnist_cvae_16d": ["--kind", "cvae", "--latent-dim", "16", "--hidden", "512", "256", "--epochs", "100"],
-    "mnist_judge": ["--kind", "classifier", "--epochs", "10"],
+    # The judge trains on images moved by up to 2 pixels each way, afresh each epoch: 99.39% on
+    # the test set, against 99.22% for 10 epochs of the unmoved images (docs/models.md)
+    "mnist_judge": ["--kind", "classifier", "--epochs", "15", "--shift", "2"],
     "fashion_judge": ["--dataset", "fashion-mnist", "--kind", "classifier", "--epochs", "8"],
 }
 
