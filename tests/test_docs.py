@@ -90,6 +90,7 @@ def _tables():
     yield "reliability", reliability.TABLE_FILE, reliability.README_START, reliability.README_END
     yield "replicas", replicas.TABLE_FILE, replicas.README_START, replicas.README_END
     yield "models", REPO / recipes.MODELS_TABLE, index.README_START, index.README_END
+    yield "models-summary", REPO / recipes.SUMMARY_TABLE, index.SUMMARY_START, index.SUMMARY_END
 
 
 @pytest.mark.parametrize("writer", list(_tables()), ids=lambda w: w[0])

@@ -35,6 +35,7 @@ def _fmt(v, digits=2):
 
 README_START, README_END = "<!-- figures:start -->", "<!-- figures:end -->"
 STUDY_START, STUDY_END = "<!-- study:start -->", "<!-- study:end -->"
+SUMMARY_START, SUMMARY_END = "<!-- models:start -->", "<!-- models:end -->"
 STUDY = "study"  # the loss lab's runs (vae_core.study): in no page's model picker
 
 
@@ -73,14 +74,54 @@ def _loss_of(meta: dict) -> str:
     return ", ".join(out) + (" (denoising)" if train.get("noise", "none") != "none" else "")
 
 
+def _test_figures(folder: Path, meta: dict) -> dict:
+    """The evaluation CLI's figures; else those the training run measured (the same test set)."""
+    eval_file = folder / "eval" / f"{meta['name']}.json"
+    return json.loads(eval_file.read_text())["test"] if eval_file.is_file() else meta.get("test") or {}
+
+
+def _headline(meta: dict, test: dict) -> str:
+    """One model's test figure in words: the −ELBO, the reconstruction loss or the accuracy."""
+    if test.get("accuracy") is not None:
+        return f"{100 * test['accuracy']:.2f}% right"
+    if test.get("neg_elbo") is not None:
+        return f"−ELBO {test['neg_elbo']:.2f} nats"
+    return "" if test.get("recon") is None else f"reconstruction {test['recon']:.2f} nats"
+
+
+_OBJECTIVE = {"elbo": "", "recon": "reconstruction only", "kl": "KL only"}
+
+
+def summary_rows(folder: Path) -> list[str]:
+    """The README's short models table: every shipped file, then the loss lab's runs."""
+    rows = []
+    for sub in ("", f"{STUDY}/"):
+        for meta in list_checkpoints(folder / sub)[0]:
+            test, train = _test_figures(folder / sub, meta), meta.get("train", {})
+            how = [_OBJECTIVE.get(p.strip(), p.strip())
+                   for p in _loss_of(meta).replace("(denoising)", ", denoising").split(", ")]
+            if of(meta).stochastic and meta["beta"] not in (None, 1.0):
+                how.insert(0, f"β = {meta['beta']:g}")
+            how = [p for p in how if p]
+            rows.append("| " + " | ".join([
+                f"{sub}{meta['name']}", meta["kind"] + (f" ({', '.join(how)})" if how else ""), meta["dataset"],
+                str(meta["latent_dim"] or ""), str(meta.get("epochs", "")),
+                _fmt((train.get("seconds") or 0) / 60, 0) if train.get("seconds") else "",
+                _headline(meta, test), _fmt(test.get("iwae")),
+            ]) + " |")
+    return rows
+
+
+SUMMARY_HEADER = ("| model | kind | data | z | epochs | train min | on the test set | IWAE k=100 |\n"
+                  "|---|---|---|---|---|---|---|---|\n")
+
+
 def _rows(folder: Path, commands: dict[str, str], prefix: str = ""):
     good, bad = list_checkpoints(folder)
     rows, cmds = [], []
     for meta in good:
         name = meta["name"]
-        eval_file = folder / "eval" / f"{name}.json"
-        # the evaluation CLI's figures; else those the training run measured (the same test set)
-        test = json.loads(eval_file.read_text())["test"] if eval_file.is_file() else meta.get("test") or {}
+        test = _test_figures(folder, meta)
         train = meta.get("train", {})
         acc = test.get("accuracy")
         rows.append("| " + " | ".join([
@@ -97,23 +138,33 @@ def _rows(folder: Path, commands: dict[str, str], prefix: str = ""):
     return rows, cmds, bad
 
 
-def write_index(folder: Path, commands: dict[str, str], readme: Path | None = None) -> Path:
-    """Write folder/INDEX.md; also refresh the table between the markers of `readme`."""
+def render_index(folder: Path, commands: dict[str, str]) -> tuple[str, str, str]:
+    """INDEX.md's text, the shipped files' table and the loss lab's table (empty if it has none)."""
     rows, cmds, bad = _rows(folder, commands)
     table = HEADER.split("\n\n")[-1] + "\n".join(rows) + "\n"
     text = HEADER + "\n".join(rows) + "\n\n## Commands\n\n" + "\n".join(cmds) + "\n"
     if bad:
         text += "\n## Skipped files\n\n" + "\n".join(f"- {e}" for e in bad) + "\n"
     study_rows, study_cmds, _ = _rows(folder / STUDY, commands, f"{STUDY}/")
-    study = HEADER.split("\n\n")[-1] + "\n".join(study_rows) + "\n"
+    study = HEADER.split("\n\n")[-1] + "\n".join(study_rows) + "\n" if study_rows else ""
     if study_rows:
         text += ("\n## The loss lab's runs (study/)\n\nMeasured by `python -m vae_core.study` for the "
                  "pages of *Your own model*; offered by no model picker.\n\n" + study
                  + "\n" + "\n".join(study_cmds) + "\n")
+    return text, table, study
+
+
+def write_index(folder: Path, commands: dict[str, str], readme: Path | None = None,
+                summary: Path | None = None) -> Path:
+    """Write folder/INDEX.md; also refresh the full tables between the markers of `readme`, and
+    the short one between those of `summary` (the README)."""
+    text, table, study = render_index(folder, commands)
     out = folder / "INDEX.md"
     out.write_text(text)
     if readme is not None and readme.is_file():
         replace_block(readme, README_START, README_END, table)
-        if study_rows:
+        if study:
             replace_block(readme, STUDY_START, STUDY_END, study)
+    if summary is not None and summary.is_file():
+        replace_block(summary, SUMMARY_START, SUMMARY_END, SUMMARY_HEADER + "\n".join(summary_rows(folder)) + "\n")
     return out

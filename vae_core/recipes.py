@@ -18,6 +18,7 @@ from pathlib import Path
 
 # name -> arguments of `python -m vae_core.train` (plus --out <dir>/<name>.safetensors)
 MODELS_TABLE = Path("docs/models.md")  # the models table, between index.README_START/END
+SUMMARY_TABLE = Path("README.md")  # the short one, between index.SUMMARY_START/END
 
 RECIPES: dict[str, list[str]] = {
     "mnist_vae_2d": ["--kind", "vae", "--latent-dim", "2", "--epochs", "60"],
@@ -172,7 +173,7 @@ def main(argv=None) -> int:
         return denoise_main([args.dir, "--json", str(out), *extra])
     from .index import write_index
 
-    write_index(Path(args.dir), {n: command(n) for n in ALL}, readme=MODELS_TABLE)
+    write_index(Path(args.dir), {n: command(n) for n in ALL}, readme=MODELS_TABLE, summary=SUMMARY_TABLE)
     return 0
 
 
