@@ -31,7 +31,8 @@ def pick_device() -> str:
 
 def fit(model, step, x, y, tcfg: TrainConfig, device: str = "cpu", progress: bool = True,
         callbacks=()):
-    """Adam (fused where torch has it) and a cosine schedule over shuffled in-memory mini-batches.
+    """Adam (AdamW with weight decay; fused where torch has it) and a cosine schedule over shuffled
+    in-memory mini-batches.
 
     `step(xb, yb)` returns a dict of scalar tensors with at least "loss". x may be float in
     [0, 1] or uint8 (0-255, converted one batch at a time: 47 MB for MNIST instead of 188).
