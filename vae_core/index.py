@@ -106,7 +106,7 @@ def summary_rows(folder: Path) -> list[str]:
             rows.append("| " + " | ".join([
                 f"{sub}{meta['name']}", meta["kind"] + (f" ({', '.join(how)})" if how else ""), meta["dataset"],
                 str(meta["latent_dim"] or ""), str(meta.get("epochs", "")),
-                _fmt((train.get("seconds") or 0) / 60, 0) if train.get("seconds") else "",
+                _fmt(train["seconds"] / 60, 0) if train.get("seconds") else "",
                 _headline(meta, test), _fmt(test.get("iwae")),
             ]) + " |")
     return rows
@@ -114,6 +114,11 @@ def summary_rows(folder: Path) -> list[str]:
 
 SUMMARY_HEADER = ("| model | kind | data | z | epochs | train min | on the test set | IWAE k=100 |\n"
                   "|---|---|---|---|---|---|---|---|\n")
+
+
+def summary_table(folder: Path) -> str:
+    """The README's short models table, header included."""
+    return SUMMARY_HEADER + "\n".join(summary_rows(folder)) + "\n"
 
 
 def _rows(folder: Path, commands: dict[str, str], prefix: str = ""):
@@ -166,5 +171,5 @@ def write_index(folder: Path, commands: dict[str, str], readme: Path | None = No
         if study:
             replace_block(readme, STUDY_START, STUDY_END, study)
     if summary is not None and summary.is_file():
-        replace_block(summary, SUMMARY_START, SUMMARY_END, SUMMARY_HEADER + "\n".join(summary_rows(folder)) + "\n")
+        replace_block(summary, SUMMARY_START, SUMMARY_END, summary_table(folder))
     return out
